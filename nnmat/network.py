@@ -1,0 +1,397 @@
+"""The forward/backward core: one loop over layers each way (ports nnCostFunction.m, predict.m).
+
+Shapes, for ``layer_sizes = (s0, s1, ..., sL)`` and ``m`` examples::
+
+    a0 = X                        (m, s0)      no bias column is ever materialized
+    z_l = a_{l-1} Theta_l' (+bias) (m, s_l)     Theta_l: (s_l, s_{l-1} + 1), bias in column 0
+    a_l = g(z_l)                  (m, s_l)     hidden layers only; the output keeps z_L
+    delta_L = g(z_L) - Y          (m, sL)      sigmoid + cross-entropy: the g' cancels
+    delta_l = (delta_{l+1} Theta_{l+1}[:, 1:]) .* a_l .* (1 - a_l)
+    Theta_l_grad = [sum(delta_l), delta_l' a_{l-1}] / m
+
+The layer contract (micrograd-style, one pair of functions for every layer):
+``layer_forward`` returns the layer's cache; ``layer_backward`` takes that cache and
+the incoming signal and returns the layer's gradient and the outgoing signal.
+
+Bias handling lives in ``layer_forward``/``layer_backward`` (the bias enters as a
+broadcast add and leaves as a column sum, so ``[ones(m, 1) X]`` is never built);
+the "do not regularize column 0" rule lives in ``_regularize``.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import expit
+
+from ._checks import check_labels, check_lambda, check_X
+from .params import ParamLayout, as_layer_sizes, as_param_vector, param_layout, roll
+
+__all__ = ["Problem", "cost_and_grad", "nnCostFunction", "predict", "prepare_problem"]
+
+# Rows per block in the backward element-wise step: big enough for efficient GEMMs,
+# small enough that the block's temporaries stay in cache.
+_BLOCK_ELEMENTS = 1 << 16
+
+
+# ----------------------------------------------------------------------------- layers
+def layer_forward(a_in: NDArray, Theta: NDArray, out: NDArray, *, hidden: bool) -> tuple:
+    """Forward one layer: ``out = g(a_in @ Theta[:, 1:].T + Theta[:, 0])``.
+
+    Parameters
+    ----------
+    a_in : ndarray of shape (m, n_in)
+        The previous layer's activation, without bias column.
+    Theta : ndarray of shape (n_out, n_in + 1)
+        The layer's weights, bias in column 0.
+    out : ndarray of shape (m, n_out)
+        Buffer that receives the activation (``hidden=True``) or the logits.
+    hidden : bool
+        Apply the sigmoid.  The output layer keeps its logits ``z`` so the loss can be
+        computed stably from them.
+
+    Returns
+    -------
+    cache : tuple
+        ``(a_in, out)``, what ``layer_backward`` needs.
+    """
+    np.matmul(a_in, Theta[:, 1:].T, out=out)
+    out += Theta[:, 0]  # the bias column, as a broadcast add
+    if hidden:
+        expit(out, out=out)
+    return a_in, out
+
+
+def layer_backward(
+    cache: tuple, delta: NDArray, Theta: NDArray, grad: NDArray, *, input_is_hidden: bool
+) -> tuple[NDArray, NDArray | None]:
+    """Backward one layer, given ``delta = dJ/dz`` of its pre-activation.
+
+    Parameters
+    ----------
+    cache : tuple
+        ``(a_in, a_out)`` from ``layer_forward``.
+    delta : ndarray of shape (m, n_out)
+        Signal for this layer's pre-activation ``z``, already divided by m.
+    Theta : ndarray of shape (n_out, n_in + 1)
+        The layer's weights.
+    grad : ndarray of shape (n_out, n_in + 1)
+        Receives the gradient; a column-major view into the unrolled gradient.
+    input_is_hidden : bool
+        Whether ``a_in`` is a sigmoid activation.  False for the input layer: no
+        delta is computed for X.
+
+    Returns
+    -------
+    grad : ndarray of shape (n_out, n_in + 1)
+        ``[sum(delta), delta' a_in]``.
+    delta_in : ndarray of shape (m, n_in) or None
+        ``(delta Theta[:, 1:]) .* a_in .* (1 - a_in)``, the previous layer's signal.
+        It is written over ``a_in``: the cache is consumed.
+    """
+    a_in = cache[0]
+    np.sum(delta, axis=0, out=grad[:, 0])  # bias column: the ones column's product
+    np.matmul(a_in.T, delta, out=grad[:, 1:].T)
+    if not input_is_hidden:
+        return grad, None
+    W = Theta[:, 1:]
+    m, n_in = a_in.shape
+    rows = max(1, _BLOCK_ELEMENTS // n_in)
+    tmp = np.empty((min(rows, m), n_in), dtype=a_in.dtype)
+    for start in range(0, m, rows):
+        a = a_in[start : start + rows]
+        t = np.matmul(delta[start : start + rows], W, out=tmp[: a.shape[0]])
+        t *= a  # g'(z) = a (1 - a), from the cached activation
+        np.subtract(1.0, a, out=a)
+        np.multiply(t, a, out=a)
+    return grad, a_in
+
+
+# ----------------------------------------------------------------------------- core loop
+@dataclass
+class Problem:
+    """Validated training data for one network, ready for the unchecked core.
+
+    Attributes
+    ----------
+    layout : ParamLayout
+        Shapes and offsets of the Thetas.
+    X : ndarray of shape (m, layer_sizes[0])
+        Finite floats, not copied when the caller's X already was.
+    labels : ndarray of shape (m,)
+        0-based class indices (course label minus one), ``intp``.
+    """
+
+    layout: ParamLayout
+    X: NDArray
+    labels: NDArray[np.intp]
+    _buffers: list = field(default_factory=list, repr=False)
+
+    @property
+    def m(self) -> int:
+        return self.X.shape[0]
+
+    def buffers(self, dtype) -> list[NDArray]:
+        """Per-layer activation buffers, allocated on first use and then reused."""
+        if not self._buffers or self._buffers[0].dtype != dtype:
+            self._buffers = [
+                np.empty((self.m, s), dtype=dtype) for s in self.layout.layer_sizes[1:]
+            ]
+        return self._buffers
+
+
+def prepare_problem(
+    layer_sizes: tuple[int, ...], X: ArrayLike, y: ArrayLike
+) -> Problem:
+    """Validate ``X`` and ``y`` for ``layer_sizes`` once; see :func:`nnCostFunction`."""
+    Xc = check_X(X, layer_sizes[0])
+    labels = check_labels(y, Xc.shape[0], layer_sizes[-1])
+    return Problem(param_layout(layer_sizes), Xc, labels)
+
+
+def _regularize(p: NDArray, grad: NDArray, layout: ParamLayout, lambda_: float, m: int) -> float:
+    """Add the weight-decay gradient to ``grad`` and return the penalty term.
+
+    ``lambda/(2m) * sum(Theta_l(:, 2:).^2)`` summed over layers: bias weights (column 0)
+    are never regularized.  Column-major order makes each layer's non-bias weights
+    one contiguous slice of ``p``.
+    """
+    if lambda_ == 0.0:
+        return 0.0
+    penalty = 0.0
+    for layer in range(len(layout.shapes)):
+        w = p[layout.weights_slice(layer)]
+        penalty += float(np.dot(w, w))
+        grad[layout.weights_slice(layer)] += (lambda_ / m) * w
+    return lambda_ / (2.0 * m) * penalty
+
+
+def cost_and_grad(p: NDArray, problem: Problem, lambda_: float) -> tuple[float, NDArray]:
+    """Unchecked cost and gradient: the function the optimizer calls.
+
+    One forward loop and one backward loop over the layers; ``p`` must already be
+    a 1-D float vector of the right length (see :func:`nnCostFunction`).
+    """
+    layout, X, labels = problem.layout, problem.X, problem.labels
+    m = X.shape[0]
+    dtype = np.result_type(X.dtype, p.dtype)
+    Thetas = roll(p, layout)
+    n_layers = len(Thetas)
+    acts = problem.buffers(dtype)
+
+    caches = []
+    a = X
+    for i, Theta in enumerate(Thetas):
+        cache = layer_forward(a, Theta, acts[i], hidden=i < n_layers - 1)
+        caches.append(cache)
+        a = cache[1]
+
+    # Output layer: sigmoid + cross-entropy from the logits z.  With v = z for
+    # non-target entries and v = -z for the target, each term of the course's
+    # -y log(h) - (1 - y) log(1 - h) is softplus(v) = log(1 + e^v), finite for any z,
+    # and delta = h - y is +-expit(v): no one-hot matrix, no log(0).
+    z = a
+    rows = np.arange(m)
+    z[rows, labels] *= -1.0
+    J = float(np.logaddexp(0.0, z).sum()) / m
+    delta = expit(z, out=z)
+    delta[rows, labels] *= -1.0
+    delta *= 1.0 / m  # fold the 1/m of every gradient into the one small output signal
+
+    grad = np.empty(layout.size, dtype=dtype)
+    grads = roll(grad, layout)
+    for i in range(n_layers - 1, -1, -1):
+        _, delta = layer_backward(caches[i], delta, Thetas[i], grads[i], input_is_hidden=i > 0)
+
+    J += _regularize(p, grad, layout, lambda_, m)
+    return J, grad
+
+
+# ----------------------------------------------------------------------------- public API
+class _Memo:
+    """One remembered (key, problem) pair; cleared when the caller's X or y dies."""
+
+    __slots__ = ("key", "problem")
+
+    def __init__(self, key: tuple, problem: Problem) -> None:
+        self.key, self.problem = key, problem
+
+    def clear(self, _ref: object = None) -> None:
+        # Called by the weak references: frees the buffers with the caller's data.
+        self.key = self.problem = None
+
+
+class _LastProblem(threading.local):
+    """Per-thread memo of the last validated (X, y, layer sizes) for nnCostFunction.
+
+    An optimizer calls nnCostFunction hundreds of times with the same X and y; this
+    keeps those calls from re-scanning X for NaN and from reallocating buffers.
+    Keyed by identity (weak references), so a new array is always validated.
+    """
+
+    memo: _Memo | None = None
+
+    def get(self, layer_sizes: tuple[int, ...], X: ArrayLike, y: ArrayLike) -> Problem:
+        memo = self.memo
+        if memo is not None and memo.key is not None:
+            sizes, x_ref, y_ref, x_sig = memo.key
+            if sizes == layer_sizes and x_ref() is X and y_ref() is y and x_sig == _signature(X):
+                return memo.problem
+        problem = prepare_problem(layer_sizes, X, y)
+        if isinstance(X, np.ndarray) and isinstance(y, np.ndarray):
+            memo = _Memo(None, problem)
+            memo.key = (
+                layer_sizes,
+                weakref.ref(X, memo.clear),
+                weakref.ref(y, memo.clear),
+                _signature(X),
+            )
+            self.memo = memo
+        return problem
+
+
+def _signature(X: np.ndarray) -> tuple:
+    return X.shape, X.strides, X.dtype, X.__array_interface__["data"][0]
+
+
+_last = _LastProblem()
+
+
+def nnCostFunction(
+    nn_params: ArrayLike,
+    input_layer_size: int,
+    hidden_layer_size: int | Sequence[int],
+    num_labels: int,
+    X: ArrayLike,
+    y: ArrayLike,
+    lambda_: float = 0.0,
+) -> tuple[float, NDArray[np.float64]]:
+    """Regularized cross-entropy cost of the network and its gradient by backpropagation.
+
+    Port of ``nnCostFunction.m``, vectorized over examples and generalized to any
+    number of hidden layers.
+
+    Parameters
+    ----------
+    nn_params : array_like of shape (n_params,) or (n_params, 1)
+        All weights unrolled column-major, ``[Theta1(:); Theta2(:); ...]``.
+    input_layer_size : int
+        Number of features per example (400 for 20x20 images).
+    hidden_layer_size : int or sequence of int
+        Units of the hidden layer (the course's 25), or one entry per hidden layer,
+        e.g. ``(100, 100, 100)``.
+    num_labels : int
+        Number of classes K.
+    X : array_like of shape (m, input_layer_size)
+        One example per row, without the bias column.
+    y : array_like of shape (m,) or (m, 1)
+        Labels 1..K (integers or integral floats; 10 is the digit 0 in the course).
+    lambda_ : float, default 0.0
+        Regularization strength; bias weights (column 0 of every Theta) are exempt.
+
+    Returns
+    -------
+    J : float
+        ``1/m sum_i sum_k [-y_ik log(h_ik) - (1 - y_ik) log(1 - h_ik)]
+        + lambda/(2m) sum_l sum(Theta_l(:, 2:).^2)``.
+    grad : ndarray of shape (n_params,)
+        ``dJ/dnn_params``, same order as `nn_params`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For inconsistent sizes, non-finite values, labels outside 1..K or a negative
+        lambda; the message says which and how to fix it.
+
+    Notes
+    -----
+    One forward and one backward pass per call, so it can be handed to
+    ``scipy.optimize.minimize(..., jac=True)`` directly.  X and y are validated on
+    the first call and then remembered (per thread, by identity), so repeated calls
+    with the same arrays skip the O(m n) scan; modify X in place between calls and
+    the NaN check is not repeated.  The loss is computed from the output logits, so
+    it stays finite when sigmoids saturate.  The caller's arrays are never modified.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnmat import debugInitializeWeights, unrollParams
+    >>> T1, T2 = debugInitializeWeights(5, 3), debugInitializeWeights(3, 5)
+    >>> X = debugInitializeWeights(5, 2)
+    >>> y = np.array([2, 3, 1, 2, 3])
+    >>> J, grad = nnCostFunction(unrollParams([T1, T2]), 3, 5, 3, X, y, 3.0)
+    >>> grad.shape
+    (38,)
+    """
+    layer_sizes = as_layer_sizes(input_layer_size, hidden_layer_size, num_labels)
+    layout = param_layout(layer_sizes)
+    p = as_param_vector(nn_params, layout)
+    lam = check_lambda(lambda_)
+    problem = _last.get(layer_sizes, X, y)
+    return cost_and_grad(p, problem, lam)
+
+
+def predict(*args: ArrayLike) -> NDArray[np.intp]:
+    """Predict labels 1..K with a trained network: ``predict(Theta1, Theta2, X)``.
+
+    Port of ``predict.m``; any number of Thetas may come before X for deeper
+    networks, e.g. ``predict(Theta1, Theta2, Theta3, X)``.
+
+    Parameters
+    ----------
+    *Thetas : ndarray of shape (n_out, n_in + 1)
+        Weight matrices in order, bias in column 0; their shapes must chain.
+    X : array_like of shape (m, n)
+        One example per row, without the bias column.
+
+    Returns
+    -------
+    ndarray of shape (m,)
+        Labels 1..K, the index of the largest output unit (the first one on ties,
+        as Octave's ``max``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> T1 = np.array([[0.0, 1.0], [0.0, -1.0]])
+    >>> T2 = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> predict(T1, T2, np.array([[2.0], [-2.0]]))
+    array([1, 2])
+    """
+    if len(args) < 2:
+        raise TypeError(
+            f"predict needs at least one Theta and X, as predict(Theta1, Theta2, X); "
+            f"got {len(args)} argument(s)."
+        )
+    Thetas = []
+    for i, theta in enumerate(args[:-1]):
+        t = np.asarray(theta)
+        if t.dtype.kind not in "biuf":
+            raise TypeError(f"Theta{i + 1} must hold real numbers; got dtype {t.dtype}.")
+        if t.ndim != 2 or t.shape[1] < 2:
+            raise ValueError(
+                f"Theta{i + 1} must be 2-D of shape (n_out, n_in + 1) with the bias in "
+                f"column 0; got shape {t.shape}."
+            )
+        if i > 0 and t.shape[1] != Thetas[-1].shape[0] + 1:
+            raise ValueError(
+                f"Theta{i + 1} has shape {t.shape} but Theta{i} has shape "
+                f"{Thetas[-1].shape}: Theta{i + 1} needs {Thetas[-1].shape[0] + 1} columns "
+                f"(Theta{i}'s {Thetas[-1].shape[0]} outputs plus the bias)."
+            )
+        if not np.isfinite(t).all():
+            raise ValueError(f"Theta{i + 1} contains NaN or inf; weights must be finite.")
+        Thetas.append(t.astype(np.float64, copy=False))
+    X = check_X(args[-1], Thetas[0].shape[1] - 1)
+    a = X
+    for Theta in Thetas:
+        out = np.empty((a.shape[0], Theta.shape[0]), dtype=np.result_type(a, Theta))
+        # The course applies the sigmoid to the output too; argmax after it, so ties
+        # created by saturation (h == 1.0) resolve exactly as in Octave.
+        a = layer_forward(a, Theta, out, hidden=True)[1]
+    return np.argmax(a, axis=1) + 1

@@ -1,0 +1,194 @@
+"""Training: ``trainNN`` wraps ``scipy.optimize.minimize`` the way ex4.m wraps fmincg.
+
+ex4.m::
+
+    options = optimset('MaxIter', 50);
+    costFunction = @(p) nnCostFunction(p, input_layer_size, hidden_layer_size, ...
+                                       num_labels, X, y, lambda);
+    [nn_params, cost] = fmincg(costFunction, initial_nn_params, options);
+
+nnmat::
+
+    res = trainNN(initial_nn_params, input_layer_size, hidden_layer_size,
+                  num_labels, X, y, lambda_, maxiter=50)
+    nn_params, cost = res.x, res.cost_history
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+from scipy.optimize import OptimizeResult, minimize
+
+from ._checks import check_lambda
+from .network import cost_and_grad, prepare_problem
+from .params import as_layer_sizes, as_param_vector, param_layout, roll
+
+__all__ = ["ConvergenceWarning", "trainNN"]
+
+#: Methods whose ``maxiter`` option counts iterations and which use the gradient.
+METHODS = ("L-BFGS-B", "CG", "BFGS")
+
+
+class ConvergenceWarning(UserWarning):
+    """The optimizer stopped (usually at ``maxiter``) before meeting its tolerance."""
+
+
+def _limit_scipy_blas():
+    """Limit BLAS pools other than numpy's to one thread while minimize runs.
+
+    scipy's wheels bring their own OpenBLAS.  L-BFGS-B calls it for tiny vector
+    operations and its idle threads spin against numpy's GEMM threads on the same
+    cores, which slowed training several times over on a 2-core machine.
+    """
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        return nullcontext()
+    controller = ThreadpoolController()
+    blas = [lib for lib in controller.lib_controllers if lib.user_api == "blas"]
+    numpy_dir = os.path.dirname(np.__file__)
+    numpy_libs = os.path.join(os.path.dirname(numpy_dir), "numpy.libs")
+    others = [
+        lib for lib in blas if not lib.filepath.startswith((numpy_dir + os.sep, numpy_libs + os.sep))
+    ]
+    if not others or len(others) == len(blas):
+        return nullcontext()  # one shared BLAS: limiting it would slow numpy too
+    return controller.select(filepath=[lib.filepath for lib in others]).limit(limits=1)
+
+
+def trainNN(
+    initial_nn_params: ArrayLike,
+    input_layer_size: int,
+    hidden_layer_size: int | Sequence[int],
+    num_labels: int,
+    X: ArrayLike,
+    y: ArrayLike,
+    lambda_: float = 0.0,
+    *,
+    maxiter: int = 50,
+    method: str = "L-BFGS-B",
+    callback: Callable[[OptimizeResult], object] | None = None,
+    dtype: DTypeLike = np.float64,
+    tol: float | None = None,
+) -> OptimizeResult:
+    """Train the network with ``scipy.optimize.minimize``; ex4.m's ``fmincg`` step.
+
+    Parameters
+    ----------
+    initial_nn_params : array_like of shape (n_params,) or (n_params, 1)
+        Starting weights, unrolled column-major (e.g. from randInitializeWeights).
+        Not modified.
+    input_layer_size, hidden_layer_size, num_labels, X, y, lambda_
+        As for :func:`nnCostFunction`; validated once here, not on every step.
+    maxiter : int, default 50
+        Maximum number of optimizer iterations (as ``optimset('MaxIter', 50)``).
+    method : {"L-BFGS-B", "CG", "BFGS"}, default "L-BFGS-B"
+        A gradient-based method of ``scipy.optimize.minimize`` whose ``maxiter``
+        counts iterations.  BFGS keeps an ``n x n`` matrix: small networks only.
+    callback : callable, optional
+        Called after every iteration as ``callback(info)`` with an
+        ``OptimizeResult`` holding ``nit``, ``fun`` (the cost) and ``x``.
+        Raise ``StopIteration`` to stop early.
+    dtype : {numpy.float64, numpy.float32}, default numpy.float64
+        Precision of the forward/backward passes.  float32 roughly halves memory
+        traffic; the optimizer itself always works in float64.
+    tol : float, optional
+        Passed to ``minimize``.
+
+    Returns
+    -------
+    scipy.optimize.OptimizeResult
+        scipy's result (``x``, ``fun``, ``jac``, ``nit``, ``nfev``, ``success``,
+        ``message``) plus ``Thetas`` (the rolled weight matrices of ``x``),
+        ``cost_history`` (the cost after each iteration, shape (nit,)) and
+        ``layer_sizes``.
+
+    Raises
+    ------
+    FloatingPointError
+        If the cost becomes NaN or infinite; the result is never reported as a success.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When the optimizer stops before meeting its tolerance, typically at
+        ``maxiter`` (which is how the course trains).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from nnmat import randInitializeWeights, unrollParams, predict
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(40, 3)); y = 1 + (X[:, 0] > 0)
+    >>> p0 = unrollParams([randInitializeWeights(3, 4, rng=1), randInitializeWeights(4, 2, rng=2)])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = trainNN(p0, 3, 4, 2, X, y, 0.1, maxiter=100)
+    >>> bool(np.mean(predict(*res.Thetas, X) == y) > 0.9)
+    True
+    """
+    layer_sizes = as_layer_sizes(input_layer_size, hidden_layer_size, num_labels)
+    layout = param_layout(layer_sizes)
+    p0 = np.array(as_param_vector(initial_nn_params, layout, "initial_nn_params"), np.float64)
+    lam = check_lambda(lambda_)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}.")
+    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
+        raise ValueError(f"maxiter must be an int >= 0; got {maxiter!r}.")
+    work_dtype = np.dtype(dtype)
+    if work_dtype not in (np.float64, np.float32):
+        raise ValueError(f"dtype must be float64 or float32; got {work_dtype}.")
+    problem = prepare_problem(layer_sizes, X, y)
+    if problem.X.dtype != work_dtype:
+        problem.X = problem.X.astype(work_dtype)
+
+    history: list[float] = []
+
+    def fun(p: np.ndarray) -> tuple[float, np.ndarray]:
+        J, grad = cost_and_grad(p.astype(work_dtype, copy=False), problem, lam)
+        if not np.isfinite(J):
+            raise FloatingPointError(
+                f"the cost became {J} after {len(history)} iterations: the weights "
+                "diverged. Scale X to about [0, 1] or start from smaller weights."
+            )
+        return J, grad.astype(np.float64, copy=False)
+
+    def on_iteration(intermediate_result: OptimizeResult) -> None:
+        history.append(float(intermediate_result.fun))
+        if callback is not None:
+            info = OptimizeResult(
+                nit=len(history), fun=history[-1], x=intermediate_result.x.copy()
+            )
+            callback(info)
+
+    options = {"maxiter": int(maxiter)}
+    if method == "L-BFGS-B":
+        # Let maxiter, not the evaluation budget, be what stops the run.
+        options["maxfun"] = max(15000, 20 * int(maxiter))
+    start = time.perf_counter()
+    with _limit_scipy_blas():
+        res = minimize(
+            fun, p0, jac=True, method=method, tol=tol, callback=on_iteration, options=options
+        )
+    res.elapsed = time.perf_counter() - start
+    if not np.isfinite(res.fun):  # pragma: no cover - fun raises first
+        res.success = False
+    res.cost_history = np.asarray(history)
+    res.layer_sizes = layer_sizes
+    res.Thetas = [t.copy() for t in roll(res.x, layout)]
+    if not res.success:
+        warnings.warn(
+            f"{method} stopped after {res.nit} iterations without converging "
+            f"({res.message}); raise maxiter to train further.",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return res

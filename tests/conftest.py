@@ -1,0 +1,28 @@
+"""Shared fixtures for the nnmat test suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SHARED_EX4 = Path(__file__).resolve().parents[2] / "shared" / "ex4"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A seeded generator: every test that draws random numbers is reproducible."""
+    return np.random.default_rng(20261203)
+
+
+@pytest.fixture(scope="session")
+def ex4weights() -> dict:
+    """The course's pretrained 400-25-10 weights, or a skip when the file is absent."""
+    path = SHARED_EX4 / "ex4weights.mat"
+    if not path.exists():
+        pytest.skip(f"the course's ex4weights.mat is not at {path}")
+    from scipy.io import loadmat
+
+    return loadmat(path)
