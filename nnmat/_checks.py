@@ -88,8 +88,7 @@ def check_lambda(lambda_: object) -> float:
     """Return the regularization strength as a float >= 0."""
     if isinstance(lambda_, bool) or not isinstance(lambda_, (numbers.Real, np.floating)):
         raise TypeError(
-            f"lambda_ must be a real number >= 0; got {lambda_!r} of type "
-            f"{type(lambda_).__name__}."
+            f"lambda_ must be a real number >= 0; got {lambda_!r} of type {type(lambda_).__name__}."
         )
     lam = float(lambda_)
     if not np.isfinite(lam) or lam < 0:

@@ -107,7 +107,9 @@ class GradientCheck:
 
     def __str__(self) -> str:
         lines = [f"{'numerical':>14} {'analytical':>14}"]
-        lines += [f"{n:14.6e} {a:14.6e}" for n, a in zip(self.numerical, self.analytical)]
+        lines += [
+            f"{n:14.6e} {a:14.6e}" for n, a in zip(self.numerical, self.analytical, strict=True)
+        ]
         lines.append(
             "(Left: numerical gradient; right: backpropagation. They should be very similar.)"
         )

@@ -12,7 +12,7 @@ from .params import _as_positive_int
 __all__ = ["as_generator", "debugInitializeWeights", "randInitializeWeights"]
 
 
-def as_generator(rng: None | int | np.random.Generator) -> np.random.Generator:
+def as_generator(rng: int | np.random.Generator | None) -> np.random.Generator:
     """Return a ``numpy.random.Generator`` from a seed, a Generator or None (fresh entropy)."""
     if isinstance(rng, np.random.Generator):
         return rng
@@ -28,7 +28,7 @@ def randInitializeWeights(
     L_out: int,
     epsilon_init: float = 0.12,
     *,
-    rng: None | int | np.random.Generator = None,
+    rng: int | np.random.Generator | None = None,
 ) -> NDArray[np.float64]:
     """Random weights for a layer with ``L_in`` inputs and ``L_out`` outputs, to break symmetry.
 

@@ -145,9 +145,7 @@ class Problem:
         return self._buffers
 
 
-def prepare_problem(
-    layer_sizes: tuple[int, ...], X: ArrayLike, y: ArrayLike
-) -> Problem:
+def prepare_problem(layer_sizes: tuple[int, ...], X: ArrayLike, y: ArrayLike) -> Problem:
     """Validate ``X`` and ``y`` for ``layer_sizes`` once; see :func:`nnCostFunction`."""
     Xc = check_X(X, layer_sizes[0])
     labels = check_labels(y, Xc.shape[0], layer_sizes[-1])

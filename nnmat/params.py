@@ -12,6 +12,7 @@ by :func:`param_layout` and reused by every roll, unroll and gradient write.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ class ParamLayout:
 @lru_cache(maxsize=64)
 def param_layout(layer_sizes: tuple[int, ...]) -> ParamLayout:
     """Shapes and offsets of the Thetas for already validated ``layer_sizes``."""
-    shapes = tuple((n_out, n_in + 1) for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
+    shapes = tuple((n_out, n_in + 1) for n_in, n_out in itertools.pairwise(layer_sizes))
     offsets = [0]
     for rows, cols in shapes:
         offsets.append(offsets[-1] + rows * cols)
@@ -137,9 +138,7 @@ def as_layer_sizes(
 
 def check_layer_sizes(layer_sizes: Sequence[int]) -> tuple[int, ...]:
     """Validate a full ``layer_sizes`` list (input, hidden..., output)."""
-    if isinstance(layer_sizes, (str, bytes)) or not isinstance(
-        layer_sizes, (Sequence, np.ndarray)
-    ):
+    if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, (Sequence, np.ndarray)):
         raise TypeError(
             f"layer_sizes must be a sequence of ints such as [400, 25, 10]; got "
             f"{type(layer_sizes).__name__}."
@@ -274,5 +273,7 @@ def roll(p: NDArray, layout: ParamLayout) -> list[NDArray]:
     """Unchecked :func:`rollParams` for the hot path: F-order views into ``p``."""
     return [
         p[start:stop].reshape(shape, order="F")
-        for start, stop, shape in zip(layout.offsets[:-1], layout.offsets[1:], layout.shapes)
+        for start, stop, shape in zip(
+            layout.offsets[:-1], layout.offsets[1:], layout.shapes, strict=True
+        )
     ]

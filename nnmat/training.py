@@ -56,7 +56,9 @@ def _limit_scipy_blas():
     numpy_dir = os.path.dirname(np.__file__)
     numpy_libs = os.path.join(os.path.dirname(numpy_dir), "numpy.libs")
     others = [
-        lib for lib in blas if not lib.filepath.startswith((numpy_dir + os.sep, numpy_libs + os.sep))
+        lib
+        for lib in blas
+        if not lib.filepath.startswith((numpy_dir + os.sep, numpy_libs + os.sep))
     ]
     if not others or len(others) == len(blas):
         return nullcontext()  # one shared BLAS: limiting it would slow numpy too
@@ -164,9 +166,7 @@ def trainNN(
     def on_iteration(intermediate_result: OptimizeResult) -> None:
         history.append(float(intermediate_result.fun))
         if callback is not None:
-            info = OptimizeResult(
-                nit=len(history), fun=history[-1], x=intermediate_result.x.copy()
-            )
+            info = OptimizeResult(nit=len(history), fun=history[-1], x=intermediate_result.x.copy())
             callback(info)
 
     options = {"maxiter": int(maxiter)}
