@@ -67,7 +67,7 @@ def check_labels(y: ArrayLike, m: int, num_labels: int) -> NDArray[np.intp]:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"y must hold whole-number labels 1..{num_labels}; y[{i}] is {a[i]!r}."
+                f"y must hold whole-number labels 1..{num_labels}; y[{i}] is {float(a[i])!r}."
             )
     lo, hi = a.min(), a.max()
     if lo < 1 or hi > num_labels:

@@ -153,9 +153,12 @@ def trainNN(
         problem.X = problem.X.astype(work_dtype)
 
     history: list[float] = []
+    stopped_by_callback = False
 
     def fun(p: np.ndarray) -> tuple[float, np.ndarray]:
-        J, grad = cost_and_grad(p.astype(work_dtype, copy=False), problem, lam)
+        # Overflow can only come from diverging weights; it is reported just below.
+        with np.errstate(over="ignore", invalid="ignore"):
+            J, grad = cost_and_grad(p.astype(work_dtype, copy=False), problem, lam)
         if not np.isfinite(J):
             raise FloatingPointError(
                 f"the cost became {J} after {len(history)} iterations: the weights "
@@ -164,10 +167,15 @@ def trainNN(
         return J, grad.astype(np.float64, copy=False)
 
     def on_iteration(intermediate_result: OptimizeResult) -> None:
+        nonlocal stopped_by_callback
         history.append(float(intermediate_result.fun))
         if callback is not None:
             info = OptimizeResult(nit=len(history), fun=history[-1], x=intermediate_result.x.copy())
-            callback(info)
+            try:
+                callback(info)
+            except StopIteration:
+                stopped_by_callback = True  # a requested stop is not a convergence failure
+                raise
 
     options = {"maxiter": int(maxiter)}
     if method == "L-BFGS-B":
@@ -179,12 +187,10 @@ def trainNN(
             fun, p0, jac=True, method=method, tol=tol, callback=on_iteration, options=options
         )
     res.elapsed = time.perf_counter() - start
-    if not np.isfinite(res.fun):  # pragma: no cover - fun raises first
-        res.success = False
     res.cost_history = np.asarray(history)
     res.layer_sizes = layer_sizes
     res.Thetas = [t.copy() for t in roll(res.x, layout)]
-    if not res.success:
+    if not res.success and not stopped_by_callback:
         warnings.warn(
             f"{method} stopped after {res.nit} iterations without converging "
             f"({res.message}); raise maxiter to train further.",
