@@ -88,7 +88,7 @@ def debugInitializeWeights(fan_out: int, fan_in: int) -> NDArray[np.float64]:
     Examples
     --------
     >>> debugInitializeWeights(2, 1)
-    array([[ 0.08414710,  0.01411200],
+    array([[ 0.0841471 ,  0.014112  ],
            [ 0.09092974, -0.07568025]])
     """
     fan_out = _as_positive_int(fan_out, "fan_out")
