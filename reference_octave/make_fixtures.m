@@ -77,10 +77,10 @@ X = reshape(cos(0.3 * (1:45)), 9, 5);
 y = [1; 3; 6; 6; 1; 3; 3; 6; 1];
 write('cost_depth1_absent', costCase(sizes, X, y, sinWeights(sizes, 1.3, 0.4), lambdas, e));
 
-% Two hidden layers, m = 11.
+% Two hidden layers, m = 11, all three classes present.
 sizes = [4 6 5 3];
 X = reshape(sin(0.5 * (1:44)) + cos(0.2 * (1:44)), 11, 4);
-y = 1 + mod(3 * (1:11), 3)';
+y = 1 + mod((1:11)', 3);
 write('cost_depth2', costCase(sizes, X, y, sinWeights(sizes, 0.9, 0.6), lambdas, e));
 
 % Two hidden layers, m = 1.
