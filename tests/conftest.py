@@ -31,6 +31,15 @@ def ex4weights() -> dict:
 
 
 @pytest.fixture(scope="session")
+def ex4weights_path() -> Path:
+    """Path of the course's ex4weights.mat, for tests of loaders and commands; skips when absent."""
+    path = SHARED_EX4 / "ex4weights.mat"
+    if not path.exists():
+        pytest.skip(f"the course's ex4weights.mat is not at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
 def octave_cli() -> str:
     """Path of GNU Octave's ``octave-cli`` for the live tests (marker ``octave``).
 
