@@ -270,16 +270,14 @@ class _Data:
 def _load(path: Path | None, *, require_labels: bool = True) -> _Data:
     if path is None:
         X, y = load_digits()
-        return _Data(X, y, "the embedded digits (UCI, via scikit-learn)")
+        return _Data(X, y, "the embedded digits (UCI, via scikit-learn; 8x8 images)")
     X, y = load_data(path, require_labels=require_labels)
     return _Data(X, y, str(path))
 
 
 def _describe(data: _Data) -> None:
     m, n = data.X.shape
-    side = math.isqrt(n)
-    kind = f"images of {side}x{side} pixels" if side * side == n else f"examples of {n} features"
-    say(f"Data: {data.name}, {m} {kind}")
+    say(f"Data: {data.name}, {m} examples of {n} features")
     line = f"  X {data.X.shape} values in [{data.X.min():g}, {data.X.max():g}]"
     if data.y is not None:
         line += f"; y {data.y.shape} labels 1..{data.num_labels}"
@@ -376,7 +374,7 @@ def _train_evaluate_save(args: argparse.Namespace, data: _Data) -> None:
     say()
     thetas = ", ".join(f"Theta{k}" for k in range(1, len(res.Thetas) + 1))
     say(f"Saved {params} ({thetas}, nn_params, layer_sizes)")
-    say(f"  in Octave: load('{params}'); p = predict(Theta1, Theta2, X);")
+    say(f"  in Octave: load('{params}'); p = predict({thetas}, X);")
     if not args.no_plots:
         _pictures(out, X[sample_rng.permutation(y.size)[:100]], res)
 
@@ -415,14 +413,15 @@ def _ex4_options(parser: argparse.ArgumentParser) -> None:
 def run_ex4(args: argparse.Namespace) -> int:
     """ex4.m without the pauses: every part's result, then training with progress."""
     start = time.perf_counter()
-    say("nnmat ex4: the course's ex4.m, non-interactive")
-    say()
     data = _load(args.data)
     weights = load_weights(args.weights) if args.weights is not None else None
+    if weights is not None:
+        check_weights_fit(weights, data.X, data.y, name=f"the weights in {args.weights}")
+    say("nnmat ex4: the course's ex4.m, non-interactive")
+    say()
     _describe(data)
 
     if weights is not None:
-        check_weights_fit(weights, data.X, data.y, name=str(args.weights))
         say()
         say(f"Feedforward with {args.weights}: network {_network(weights)}")
         p = unrollParams(weights)
@@ -486,7 +485,7 @@ def run_predict(args: argparse.Namespace) -> int:
     """Load weights and data, predict, report accuracy when the data has labels."""
     weights = load_weights(args.weights)
     data = _load(args.data, require_labels=False)
-    check_weights_fit(weights, data.X, data.y, name=str(args.weights))
+    check_weights_fit(weights, data.X, data.y, name=f"the weights in {args.weights}")
     _describe(data)
     say(f"Weights: {args.weights}, network {_network(weights)}")
     labels = predict(*weights, data.X)
