@@ -591,7 +591,12 @@ def check_gradients(
                 float(threshold),
             )
         )
-    diff = float(np.linalg.norm(numerical - analytical) / np.linalg.norm(numerical + analytical))
+    # The course metric, 0 rather than 0/0 when both gradients are exactly zero.
+    diff = _relative(
+        float(np.linalg.norm(numerical - analytical)),
+        float(np.linalg.norm(numerical + analytical)),
+        0.0,
+    )
     return GradientCheck(
         numerical,
         analytical,

@@ -160,6 +160,18 @@ def test_near_zero_gradients_do_not_raise_false_alarms():
     assert [b.floored for b in floored.blocks] == [True, True, False, False]
 
 
+def test_exactly_zero_gradient_passes_with_metric_zero():
+    # All-zero weights and balanced labels: the gradient is exactly 0, and the course
+    # metric would be 0/0 (found by tests/test_properties.py).
+    X, y = np.zeros((4, 1)), np.array([2, 2, 1, 1])
+    check = check_gradients(
+        lambda p: nnCostFunction(p, 1, 1, 2, X, y, 0.0), np.zeros(6), (1, 1, 2), floor=0.0
+    )
+    assert not check.analytical.any()
+    assert check.relative_difference == 0.0
+    assert check.passed
+
+
 def test_report_does_not_modify_theta():
     cost, theta = course_problem()
     before = theta.copy()
