@@ -45,6 +45,7 @@ from .gradcheck import checkNNGradients
 from .initialization import randInitializeWeights
 from .network import nnCostFunction, predict
 from .params import unrollParams
+from .shapes import shape_trace
 from .training import METHODS, ConvergenceWarning, trainNN
 
 __all__ = ["COMMANDS", "Command", "CommandError", "build_parser", "command", "main", "say"]
@@ -498,3 +499,91 @@ def run_predict(args: argparse.Namespace) -> int:
         np.savetxt(path, labels, fmt="%d")
         say(f"Saved {path} (one label per line; Octave: p = load('{path}');)")
     return 0
+
+
+# ----------------------------------------------------------------------------- shapes
+def _shapes_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "layer_sizes",
+        type=_positive_int,
+        nargs="+",
+        metavar="SIZE",
+        help="units per layer, input first, e.g. 400 25 10",
+    )
+    parser.add_argument(
+        "--m",
+        type=_positive_int,
+        default=5000,
+        metavar="M",
+        help="number of examples (default: 5000, as the course's data)",
+    )
+
+
+@command(
+    "shapes",
+    "print the shape of every array of one forward and backward pass, bias columns marked",
+    _shapes_options,
+)
+def run_shapes(args: argparse.Namespace) -> int:
+    """The course's "print sizes constantly", for any layer sizes and m."""
+    say(str(shape_trace(args.layer_sizes, args.m)))
+    return 0
+
+
+# ----------------------------------------------------------------------------- gradcheck
+def _gradcheck_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "layer_sizes",
+        type=_positive_int,
+        nargs="*",
+        default=[3, 5, 3],
+        metavar="SIZE",
+        help="units per layer, input first, at least one hidden layer "
+        "(default: the course's 3 5 3)",
+    )
+    parser.add_argument(
+        "--lambda",
+        dest="lambda_",
+        type=_lambda,
+        default=0.0,
+        metavar="L",
+        help="regularization strength (default: 0)",
+    )
+    parser.add_argument(
+        "--m",
+        type=_positive_int,
+        default=5,
+        metavar="M",
+        help="number of examples (default: 5, as checkNNGradients.m)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=_positive_int,
+        metavar="K",
+        help="check only K coordinates per layer, half from its bias column "
+        "(default: every parameter)",
+    )
+    parser.add_argument(
+        "--seed", type=_seed, default=0, metavar="S", help="seed of --sample (default: 0)"
+    )
+    parser.add_argument(
+        "--all-rows", action="store_true", help="print every row of the side-by-side columns"
+    )
+
+
+@command(
+    "gradcheck",
+    "compare backprop with central differences, layer by layer (checkNNGradients); "
+    "exit status 1 when they differ",
+    _gradcheck_options,
+)
+def run_gradcheck(args: argparse.Namespace) -> int:
+    """checkNNGradients.m on debug weights of any size, with the per-block report."""
+    start = time.perf_counter()
+    report = checkNNGradients(
+        args.lambda_, layer_sizes=args.layer_sizes, m=args.m, sample=args.sample, rng=args.seed
+    )
+    say(report.format(max_rows=None if args.all_rows else 20))
+    evaluations = 1 + 2 * report.numerical.size
+    say(f"({evaluations} cost evaluations in {time.perf_counter() - start:.2f} s)")
+    return 0 if report.passed else 1

@@ -357,3 +357,78 @@ def test_checkNNGradients_needs_a_hidden_layer():
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         checkNNGradients(layer_sizes=(3, 3))
+
+
+# ----------------------------------------------------------------------------- nnmat gradcheck
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from nnmat.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_gradcheck_defaults_to_the_course_network(capsys):
+    code, out, err = run_cli(capsys, "gradcheck")
+    assert (code, err) == (0, "")
+    assert out.startswith("Gradient check of a 3-5-3 network: all 38 parameters checked")
+    assert "(18 rows not shown)" in out
+    assert re.search(
+        r"Relative Difference: \S+  \(PASS\)\n\(77 cost evaluations in \S+ s\)\n$", out
+    )
+
+
+def test_cli_gradcheck_options(capsys):
+    argv = ["gradcheck", "4", "5", "3", "2", "--lambda", "3", "--sample", "4", "--seed", "1"]
+    code, out, _ = run_cli(capsys, *argv)
+    assert code == 0
+    assert "Gradient check of a 4-5-3-2 network: SAMPLED: 12 of 51 parameters" in out
+    assert "(25 cost evaluations in" in out
+    # Same seed, same coordinates: the library call with the same options agrees.
+    report = checkNNGradients(3.0, layer_sizes=(4, 5, 3, 2), sample=4, rng=1)
+    assert report.format() in out
+    code, out, _ = run_cli(capsys, "gradcheck", "--all-rows")
+    assert "rows not shown" not in out and "Theta2(3,6) weights" in out
+
+
+def test_cli_gradcheck_exits_1_when_backprop_is_wrong(capsys, monkeypatch):
+    import nnmat.gradcheck
+
+    def regularized_bias(p, *args):
+        J, grad = nnCostFunction(p, *args)
+        grad = grad.copy()
+        grad[:5] += p[:5]  # Theta1's bias column
+        return J, grad
+
+    monkeypatch.setattr(nnmat.gradcheck, "nnCostFunction", regularized_bias)
+    code, out, _ = run_cli(capsys, "gradcheck")
+    assert code == 1
+    assert "(FAIL in Theta1 bias)" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (
+            ["gradcheck", "--sample", "1"],
+            1,
+            "nnmat gradcheck: error: sample must be at least 2 (one bias entry and one weight "
+            "per layer); got 1. Use sample=None to check every parameter.\n",
+        ),
+        (
+            ["gradcheck", "3", "3"],
+            1,
+            "nnmat gradcheck: error: layer_sizes needs at least one hidden layer, as "
+            "nnCostFunction does; got [3, 3]. Pass e.g. (3, 5, 3).\n",
+        ),
+        (
+            ["gradcheck", "--lambda", "-1"],
+            2,
+            "nnmat gradcheck: error: argument --lambda: expected a number >= 0 (0 for no "
+            "regularization); got '-1' (see nnmat gradcheck --help)\n",
+        ),
+    ],
+)
+def test_cli_gradcheck_bad_arguments(capsys, argv, code, message):
+    got, out, err = run_cli(capsys, *argv)
+    assert (got, out, err) == (code, "", message)

@@ -126,3 +126,53 @@ def test_unknown_name_lists_the_known_ones():
 def test_invalid_arguments(args, exc, message):
     with pytest.raises(exc, match=re.escape(message)):
         shape_trace(*args)
+
+
+# ----------------------------------------------------------------------------- nnmat shapes
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from nnmat.cli import main
+
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("argv", "sizes", "m"),
+    [
+        (["400", "25", "10", "--m", "5000"], [400, 25, 10], 5000),
+        (["4", "3", "3", "2"], [4, 3, 3, 2], 5000),
+    ],
+)
+def test_cli_shapes_prints_the_trace(capsys, argv, sizes, m):
+    code, out, err = run_cli(capsys, "shapes", *argv)
+    assert (code, err) == (0, "")
+    assert out == str(shape_trace(sizes, m)) + "\n"
+
+
+def test_cli_shapes_course_lines(capsys):
+    _, out, _ = run_cli(capsys, "shapes", "400", "25", "10", "--m", "5000")
+    assert re.search(r"\n  a1 = X +5000 x 400   \[1 a1\] is 5000 x 401; the input\n", out)
+    assert re.search(r"\n  Theta2_grad = delta3' \* \[1 a2\] / m +10 x 26   column 1 = bias", out)
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (
+            ["shapes", "400"],
+            1,
+            "nnmat shapes: error: layer_sizes needs at least an input and an output size; "
+            "got [400]. Pass e.g. [400, 25, 10].\n",
+        ),
+        (
+            ["shapes", "400", "x"],
+            2,
+            "nnmat shapes: error: argument SIZE: expected a whole number >= 1; got 'x' "
+            "(see nnmat shapes --help)\n",
+        ),
+    ],
+)
+def test_cli_shapes_bad_arguments(capsys, argv, code, message):
+    got, out, err = run_cli(capsys, *argv)
+    assert (got, out, err) == (code, "", message)
