@@ -16,13 +16,23 @@ the incoming signal and returns the layer's gradient and the outgoing signal.
 Bias handling lives in ``layer_forward``/``layer_backward`` (the bias enters as a
 broadcast add and leaves as a column sum, so ``[ones(m, 1) X]`` is never built);
 the "do not regularize column 0" rule lives in ``_regularize``.
+
+Cost and gradient are sums over examples, so ``cost_and_grad`` runs the core loop
+(``_chunk_cost_grad``) on chunks of rows, on as many threads as numpy's BLAS may use,
+each with single-threaded BLAS, and adds the chunks' results.  A chunk's activations
+stay in cache from its forward to its backward pass, the element-wise work (sigmoids,
+logs) runs on every core, and no buffer grows with m.
 """
 
 from __future__ import annotations
 
+import contextvars
+import os
 import threading
 import weakref
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +47,12 @@ __all__ = ["Problem", "cost_and_grad", "nnCostFunction", "predict", "prepare_pro
 # Rows per block in the backward element-wise step: big enough for efficient GEMMs,
 # small enough that the block's temporaries stay in cache.
 _BLOCK_ELEMENTS = 1 << 16
+# Elements of X per chunk of rows in cost_and_grad (16 MiB of float64): big enough
+# that the per-chunk GEMMs run at full speed and the per-chunk gradient sum is cheap,
+# small enough that the chunk's activations are still in cache for its backward pass.
+_CHUNK_ELEMENTS = 1 << 21
+# Below this many rows per thread, threads cost more than they save.
+_MIN_ROWS_PER_THREAD = 256
 
 
 # ----------------------------------------------------------------------------- layers
@@ -130,19 +146,25 @@ class Problem:
     layout: ParamLayout
     X: NDArray
     labels: NDArray[np.intp]
-    _buffers: list = field(default_factory=list, repr=False)
+    _buffers: dict = field(default_factory=dict, repr=False)
 
     @property
     def m(self) -> int:
         return self.X.shape[0]
 
-    def buffers(self, dtype) -> list[NDArray]:
-        """Per-layer activation buffers, allocated on first use and then reused."""
-        if not self._buffers or self._buffers[0].dtype != dtype:
-            self._buffers = [
-                np.empty((self.m, s), dtype=dtype) for s in self.layout.layer_sizes[1:]
+    def buffers(self, dtype, thread: int, rows: int) -> list[NDArray]:
+        """One thread's per-layer activation buffers for chunks of ``rows`` rows.
+
+        Allocated on first use and then reused by every call.
+        """
+        key = (np.dtype(dtype), thread, rows)
+        if key not in self._buffers:
+            if len(self._buffers) > 16:  # dtype or thread count changed many times
+                self._buffers.clear()
+            self._buffers[key] = [
+                np.empty((rows, s), dtype=dtype) for s in self.layout.layer_sizes[1:]
             ]
-        return self._buffers
+        return self._buffers[key]
 
 
 def prepare_problem(layer_sizes: tuple[int, ...], X: ArrayLike, y: ArrayLike) -> Problem:
@@ -169,23 +191,26 @@ def _regularize(p: NDArray, grad: NDArray, layout: ParamLayout, lambda_: float, 
     return lambda_ / (2.0 * m) * penalty
 
 
-def cost_and_grad(p: NDArray, problem: Problem, lambda_: float) -> tuple[float, NDArray]:
-    """Unchecked cost and gradient: the function the optimizer calls.
+def _chunk_cost_grad(
+    Thetas: list[NDArray],
+    X: NDArray,
+    labels: NDArray,
+    m: int,
+    acts: list[NDArray],
+    grads: list[NDArray],
+) -> float:
+    """The core loop on a chunk of rows: returns its summed loss, writes its gradient.
 
-    One forward loop and one backward loop over the layers; ``p`` must already be
-    a 1-D float vector of the right length (see :func:`nnCostFunction`).
+    One forward loop and one backward loop over the layers.  ``acts`` are buffers
+    with at least ``len(X)`` rows; ``m`` is the full number of examples (every
+    gradient carries 1/m); ``grads`` are the Theta-shaped views that receive it.
     """
-    layout, X, labels = problem.layout, problem.X, problem.labels
-    m = X.shape[0]
-    dtype = np.result_type(X.dtype, p.dtype)
-    Thetas = roll(p, layout)
+    n = X.shape[0]
     n_layers = len(Thetas)
-    acts = problem.buffers(dtype)
-
     caches = []
     a = X
     for i, Theta in enumerate(Thetas):
-        cache = layer_forward(a, Theta, acts[i], hidden=i < n_layers - 1)
+        cache = layer_forward(a, Theta, acts[i][:n], hidden=i < n_layers - 1)
         caches.append(cache)
         a = cache[1]
 
@@ -194,20 +219,125 @@ def cost_and_grad(p: NDArray, problem: Problem, lambda_: float) -> tuple[float, 
     # -y log(h) - (1 - y) log(1 - h) is softplus(v) = log(1 + e^v), finite for any z,
     # and delta = h - y is +-expit(v): no one-hot matrix, no log(0).
     z = a
-    rows = np.arange(m)
+    rows = np.arange(n)
     z[rows, labels] *= -1.0
-    J = float(np.logaddexp(0.0, z).sum()) / m
+    J = float(np.logaddexp(0.0, z).sum())
     delta = expit(z, out=z)
     delta[rows, labels] *= -1.0
     delta *= 1.0 / m  # fold the 1/m of every gradient into the one small output signal
 
-    grad = np.empty(layout.size, dtype=dtype)
-    grads = roll(grad, layout)
     for i in range(n_layers - 1, -1, -1):
         _, delta = layer_backward(caches[i], delta, Thetas[i], grads[i], input_is_hidden=i > 0)
+    return J
 
+
+def cost_and_grad(p: NDArray, problem: Problem, lambda_: float) -> tuple[float, NDArray]:
+    """Unchecked cost and gradient: the function the optimizer calls.
+
+    ``p`` must already be a 1-D float vector of the right length (see
+    :func:`nnCostFunction`).  The passes run in float32 when X is float32, else in
+    float64; J is a float and the gradient a new float64 vector either way.
+    """
+    layout, X, labels = problem.layout, problem.X, problem.labels
+    m, n_in = X.shape
+    dtype = np.float32 if X.dtype == np.float32 else np.result_type(X.dtype, p.dtype)
+    Thetas = roll(p.astype(dtype, copy=False), layout)
+    n_threads = _blas_threads(m)
+    chunk = min(-(-m // n_threads), max(_MIN_ROWS_PER_THREAD, _CHUNK_ELEMENTS // n_in))
+    bounds = [m * k // n_threads for k in range(n_threads + 1)]
+
+    def rows_of_thread(k: int) -> tuple[float, NDArray]:
+        acts = problem.buffers(dtype, k, chunk)
+        total = np.zeros(layout.size, dtype=dtype)
+        # One chunk writes straight into the total; more add up through a scratch vector.
+        grad = np.empty_like(total) if bounds[k + 1] - bounds[k] > chunk else total
+        grads = roll(grad, layout)
+        J = 0.0
+        for start in range(bounds[k], bounds[k + 1], chunk):
+            stop = min(start + chunk, bounds[k + 1])
+            J += _chunk_cost_grad(Thetas, X[start:stop], labels[start:stop], m, acts, grads)
+            if grad is not total:
+                total += grad
+        return J, total
+
+    if n_threads == 1:
+        parts = [rows_of_thread(0)]
+    else:
+        with _single_threaded_blas():
+            # Each task runs in a copy of the caller's context (numpy's errstate).
+            futures = [
+                _pool().submit(contextvars.copy_context().run, rows_of_thread, k)
+                for k in range(1, n_threads)
+            ]
+            parts = [rows_of_thread(0)] + [f.result() for f in futures]
+    J = sum(part[0] for part in parts) / m
+    grad = parts[0][1].astype(np.float64)  # a new vector: the buffers stay private
+    for part in parts[1:]:
+        grad += part[1]
     J += _regularize(p, grad, layout, lambda_, m)
     return J, grad
+
+
+# ----------------------------------------------------------------------------- threads
+# numpy's BLAS pool sets how many threads cost_and_grad uses.  While its threads run,
+# every BLAS is limited to one thread (the limit is global to the process, so it is
+# counted: nested or concurrent calls restore it only when the last one leaves).
+_threads_lock = threading.Lock()
+_threads_state: dict = {"users": 0, "limit": None, "controller": None, "pool": None}
+
+
+def blas_controller():
+    """The process's threadpoolctl controller, made once (it scans the loaded libraries)."""
+    if _threads_state["controller"] is None:
+        from threadpoolctl import ThreadpoolController
+
+        _threads_state["controller"] = ThreadpoolController()
+    return _threads_state["controller"]
+
+
+def numpy_blas_controllers() -> list:
+    """threadpoolctl controllers of the BLAS that numpy links (not scipy's own)."""
+    numpy_dir = os.path.dirname(np.__file__)
+    prefixes = (numpy_dir + os.sep, os.path.join(os.path.dirname(numpy_dir), "numpy.libs") + os.sep)
+    return [
+        lib
+        for lib in blas_controller().lib_controllers
+        if lib.user_api == "blas" and lib.filepath.startswith(prefixes)
+    ]
+
+
+def _blas_threads(m: int) -> int:
+    """Threads for m rows: numpy's BLAS thread count, fewer for small m."""
+    if m < 2 * _MIN_ROWS_PER_THREAD:
+        return 1
+    libs = numpy_blas_controllers()
+    n = max((lib.num_threads for lib in libs), default=1) if _threads_state["users"] == 0 else 1
+    return max(1, min(n, os.cpu_count() or 1, m // _MIN_ROWS_PER_THREAD))
+
+
+def _pool() -> ThreadPoolExecutor:
+    with _threads_lock:
+        if _threads_state["pool"] is None:
+            _threads_state["pool"] = ThreadPoolExecutor(
+                max_workers=max(1, (os.cpu_count() or 2) - 1), thread_name_prefix="nnmat"
+            )
+        return _threads_state["pool"]
+
+
+@contextmanager
+def _single_threaded_blas():
+    with _threads_lock:
+        if _threads_state["users"] == 0:
+            _threads_state["limit"] = blas_controller().limit(limits=1, user_api="blas")
+        _threads_state["users"] += 1
+    try:
+        yield
+    finally:
+        with _threads_lock:
+            _threads_state["users"] -= 1
+            if _threads_state["users"] == 0:
+                _threads_state["limit"].restore_original_limits()
+                _threads_state["limit"] = None
 
 
 # ----------------------------------------------------------------------------- public API

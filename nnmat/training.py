@@ -16,7 +16,6 @@ nnmat::
 
 from __future__ import annotations
 
-import os
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -27,7 +26,7 @@ from numpy.typing import ArrayLike, DTypeLike
 from scipy.optimize import OptimizeResult, minimize
 
 from ._checks import check_lambda
-from .network import cost_and_grad, prepare_problem
+from .network import blas_controller, cost_and_grad, numpy_blas_controllers, prepare_problem
 from .params import as_layer_sizes, as_param_vector, param_layout, roll
 
 __all__ = ["ConvergenceWarning", "trainNN"]
@@ -47,22 +46,16 @@ def _limit_scipy_blas():
     operations and its idle threads spin against numpy's GEMM threads on the same
     cores, which slowed training several times over on a 2-core machine.
     """
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        return nullcontext()
-    controller = ThreadpoolController()
-    blas = [lib for lib in controller.lib_controllers if lib.user_api == "blas"]
-    numpy_dir = os.path.dirname(np.__file__)
-    numpy_libs = os.path.join(os.path.dirname(numpy_dir), "numpy.libs")
+    controller = blas_controller()
+    numpy_blas = {lib.filepath for lib in numpy_blas_controllers()}
     others = [
-        lib
-        for lib in blas
-        if not lib.filepath.startswith((numpy_dir + os.sep, numpy_libs + os.sep))
+        lib.filepath
+        for lib in controller.lib_controllers
+        if lib.user_api == "blas" and lib.filepath not in numpy_blas
     ]
-    if not others or len(others) == len(blas):
+    if not others or not numpy_blas:
         return nullcontext()  # one shared BLAS: limiting it would slow numpy too
-    return controller.select(filepath=[lib.filepath for lib in others]).limit(limits=1)
+    return controller.select(filepath=others).limit(limits=1)
 
 
 def trainNN(
@@ -158,13 +151,13 @@ def trainNN(
     def fun(p: np.ndarray) -> tuple[float, np.ndarray]:
         # Overflow can only come from diverging weights; it is reported just below.
         with np.errstate(over="ignore", invalid="ignore"):
-            J, grad = cost_and_grad(p.astype(work_dtype, copy=False), problem, lam)
+            J, grad = cost_and_grad(p, problem, lam)  # in X's precision, grad float64
         if not np.isfinite(J):
             raise FloatingPointError(
                 f"the cost became {J} after {len(history)} iterations: the weights "
                 "diverged. Scale X to about [0, 1] or start from smaller weights."
             )
-        return J, grad.astype(np.float64, copy=False)
+        return J, grad
 
     def on_iteration(intermediate_result: OptimizeResult) -> None:
         nonlocal stopped_by_callback
