@@ -14,7 +14,9 @@ from nnmat import (
     computeNumericalGradient,
     debugInitializeWeights,
     nnCostFunction,
+    randInitializeWeights,
     rollParams,
+    trainNN,
     unrollParams,
 )
 from nnmat.gradcheck import check_gradients
@@ -158,6 +160,60 @@ def test_near_zero_gradients_do_not_raise_false_alarms():
     assert not bare.passed  # the false alarm the floor exists for
     assert floored.passed
     assert [b.floored for b in floored.blocks] == [True, True, False, False]
+
+
+@pytest.fixture(scope="module")
+def optimum():
+    """A 3-5-3 network trained to convergence: every gradient entry is below 1e-5."""
+    gen = np.random.default_rng(0)
+    X = gen.normal(size=(40, 3))
+    y = 1 + (X[:, 0] > 0) + (X[:, 1] > 0.5)
+    p0 = unrollParams([randInitializeWeights(3, 5, rng=1), randInitializeWeights(5, 3, rng=2)])
+    res = trainNN(p0, 3, 5, 3, X, y, 1.0, maxiter=1000)
+    assert res.success
+
+    def cost(p):
+        return nnCostFunction(p, 3, 5, 3, X, y, 1.0)
+
+    assert np.abs(cost(res.x)[1]).max() < 1e-5
+    return cost, res.x
+
+
+def test_truncation_error_near_an_optimum_is_not_a_false_alarm(optimum):
+    # There the e^2 J'''/6 error of central differences (~1e-10) is not small next to
+    # the gradient (~1e-6): the bare course metric fails a correct backprop.
+    cost, theta = optimum
+    assert not check_gradients(cost, theta, SIZES, floor=0.0).passed
+    counting = CountingCost(cost)
+    check = check_gradients(counting, theta, SIZES)
+    assert check.passed
+    assert check.rechecked > 0
+    assert counting.calls == 1 + 2 * 38 + 2 * check.rechecked
+    assert "differenced again at step 0.0002 to estimate the truncation error" in str(check)
+
+
+def test_truncation_estimate_does_not_excuse_a_bug(optimum):
+    cost, theta = optimum
+
+    def regularized_bias(p):
+        J, grad = cost(p)
+        grad = grad.copy()
+        grad[:5] += 1.0 / 40 * p[:5]
+        return J, grad
+
+    check = check_gradients(regularized_bias, theta, SIZES)
+    assert [b.name for b in check.failed_blocks] == ["Theta1 bias"]
+
+
+def test_truncation_dominated_tiny_network_passes():
+    # Found by tests/test_properties.py: a 1-1-1 net with weights 1 and x = 2, where
+    # the truncation error is 3e-9 of one block's gradient at e = 1e-4.
+    def cost(p):
+        return nnCostFunction(p, 1, 1, 1, np.array([[2.0]]), np.array([1]), 0.0)
+
+    assert not check_gradients(cost, np.ones(4), (1, 1, 1), floor=0.0).passed
+    check = check_gradients(cost, np.ones(4), (1, 1, 1))
+    assert check.passed and check.rechecked == 1
 
 
 def test_exactly_zero_gradient_passes_with_metric_zero():
