@@ -130,6 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, OSError, ValueError, TypeError, FloatingPointError) as exc:
         print(f"nnmat {args.command}: error: {exc}", file=sys.stderr)
         return 1
+    except MemoryError:
+        print(
+            f"nnmat {args.command}: error: out of memory; use smaller --hidden layers or "
+            "less data.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 # ----------------------------------------------------------------------------- option types
@@ -273,6 +280,13 @@ def _load(path: Path | None, *, require_labels: bool = True) -> _Data:
         X, y = load_digits()
         return _Data(X, y, "the embedded digits (UCI, via scikit-learn; 8x8 images)")
     X, y = load_data(path, require_labels=require_labels)
+    if require_labels and y.max() > y.size:
+        # One output unit per label up to the largest: a stray label such as 255 or
+        # 1e9 would otherwise make a huge output layer.
+        raise CommandError(
+            f"the labels go up to {y.max()} but there are only {y.size} examples; "
+            "y must hold class numbers 1..K."
+        )
     return _Data(X, y, str(path))
 
 

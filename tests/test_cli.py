@@ -332,6 +332,17 @@ def _savemat(path: Path, **variables) -> Path:
     return path
 
 
+def test_stray_large_label_is_refused_before_training(capsys, tmp_path):
+    data = _savemat(tmp_path / "big.mat", X=np.ones((4, 2)), y=np.array([1, 2, 1, 255]))
+    code, out, err = run(capsys, "train", "--data", str(data), "--out", str(tmp_path / "o"))
+    assert code == 1 and out == ""
+    assert err == (
+        "nnmat train: error: the labels go up to 255 but there are only 4 examples; y must "
+        "hold class numbers 1..K.\n"
+    )
+    assert not (tmp_path / "o").exists()
+
+
 def test_weights_that_do_not_fit_the_data(capsys, tmp_path, ex4weights_path):
     code, out, err = run(
         capsys, "ex4", "--weights", str(ex4weights_path), "--out", str(tmp_path / "o")
