@@ -313,14 +313,18 @@ def _accuracy(predicted: np.ndarray, y: np.ndarray) -> str:
 
 
 def _out_dir(path: Path) -> Path:
+    """Create the output folder, the only place the command writes to."""
     if path.exists() and not path.is_dir():
         raise CommandError(f"--out {path} is a file; pass a folder (it is created if missing).")
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"cannot create the output folder {path}: {exc.strerror}.") from None
     return path
 
 
-def _train_evaluate_save(args: argparse.Namespace, data: _Data) -> None:
-    """Split, initialize, train with progress lines, report accuracy, save, draw."""
+def _train_evaluate_save(args: argparse.Namespace, data: _Data, out: Path) -> None:
+    """Split, initialize, train with progress lines, report accuracy, save into ``out``, draw."""
     X, y = data.X, data.y
     split_rng, init_rng, sample_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(args.seed).spawn(3)
@@ -383,7 +387,6 @@ def _train_evaluate_save(args: argparse.Namespace, data: _Data) -> None:
     if test.size:
         say(f"Held-out accuracy:     {_accuracy(predict(*res.Thetas, X[test]), y[test])}")
 
-    out = _out_dir(args.out)
     params = out / "params.mat"
     save_params(params, res.Thetas)
     say()
@@ -432,6 +435,7 @@ def run_ex4(args: argparse.Namespace) -> int:
     weights = load_weights(args.weights) if args.weights is not None else None
     if weights is not None:
         check_weights_fit(weights, data.X, data.y, name=f"the weights in {args.weights}")
+    out = _out_dir(args.out)  # before any work: a bad --out fails at once
     say("nnmat ex4: the course's ex4.m, non-interactive")
     say()
     _describe(data)
@@ -461,7 +465,7 @@ def run_ex4(args: argparse.Namespace) -> int:
             f"(threshold {check.threshold:g}) {verdict}"
         )
 
-    _train_evaluate_save(args, data)
+    _train_evaluate_save(args, data, out)
     say()
     say(f"Done in {time.perf_counter() - start:.1f} s")
     return 0
@@ -472,8 +476,9 @@ def run_ex4(args: argparse.Namespace) -> int:
 def run_train(args: argparse.Namespace) -> int:
     """Train, report accuracy, save the parameters and the pictures."""
     data = _load(args.data)
+    out = _out_dir(args.out)
     _describe(data)
-    _train_evaluate_save(args, data)
+    _train_evaluate_save(args, data, out)
     return 0
 
 

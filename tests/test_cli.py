@@ -376,6 +376,17 @@ def test_out_that_is_a_file(capsys, tmp_path):
     )
 
 
+@pytest.mark.parametrize("subcommand", ["ex4", "train"])
+def test_out_that_cannot_be_created_fails_before_any_work(capsys, tmp_path, subcommand):
+    inside_a_file = _write(tmp_path / "taken", b"") / "out"
+    code, out, err = run(capsys, subcommand, "--out", str(inside_a_file))
+    assert code == 1 and out == ""
+    assert err == (
+        f"nnmat {subcommand}: error: cannot create the output folder {inside_a_file}: "
+        "Not a directory.\n"
+    )
+
+
 # ----------------------------------------------------------------------------- entry points
 def test_help_lists_every_registered_command(capsys):
     code, out, _ = run(capsys, "--help")
