@@ -307,7 +307,15 @@ def save_params(path: str | Path, Thetas: Sequence[ArrayLike]) -> None:
 
     Examples
     --------
-    In Octave, ``load('nnmat-out/params.mat')`` then ``predict(Theta1, Theta2, X)``.
+    >>> import tempfile, os, numpy as np
+    >>> from scipy.io import loadmat
+    >>> path = os.path.join(tempfile.mkdtemp(), "params.mat")
+    >>> save_params(path, [np.ones((2, 4)), np.ones((3, 3))])
+    >>> saved = loadmat(path)
+    >>> saved["nn_params"].shape, saved["layer_sizes"]
+    ((17, 1), array([[3., 2., 3.]]))
+
+    In Octave: ``load(path)`` then ``predict(Theta1, Theta2, X)``.
     """
     from scipy.io import savemat  # lazy: scipy.io is only needed for MAT files
 

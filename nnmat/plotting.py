@@ -166,6 +166,12 @@ def plot_cost(cost_history: ArrayLike, *, ax: Axes | None = None, title: str = "
         Where to draw; default a new Figure's single Axes.
     title : str
         Axes title.
+
+    Examples
+    --------
+    >>> cost = [3.0, 1.2, 0.6, 0.5]  # e.g. trainNN(...).cost_history
+    >>> line = plot_cost(cost, title="Training cost")  # doctest: +SKIP
+    >>> line.figure.savefig("cost.png")  # doctest: +SKIP
     """
     cost = np.asarray(cost_history, dtype=np.float64).ravel()
     if ax is None:
@@ -215,6 +221,15 @@ def save_pictures(
     ------
     ImportError
         If matplotlib is not installed; nothing is written then.
+
+    Examples
+    --------
+    >>> from nnmat.data import load_digits
+    >>> X, y = load_digits()
+    >>> res = trainNN(...)  # doctest: +SKIP
+    >>> save_pictures("out", samples=X[:100], Thetas=res.Thetas,
+    ...               cost_history=res.cost_history)  # doctest: +SKIP
+    [PosixPath('out/digits.png'), PosixPath('out/hidden.png'), PosixPath('out/cost.png')]
     """
     out = Path(out_dir)
     figures = []
