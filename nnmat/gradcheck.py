@@ -102,7 +102,13 @@ def computeNumericalGradient(
 
     def cost(t: NDArray) -> float:
         out = J(t)
-        return float(out[0] if isinstance(out, tuple) else out)
+        value = out[0] if isinstance(out, tuple) else out
+        if np.ndim(value) != 0 or np.asarray(value).dtype.kind not in "biuf":
+            raise TypeError(
+                "J must return a real scalar cost or a (cost, grad) tuple; got "
+                f"{type(value).__name__}{f' of shape {np.shape(value)}' if np.ndim(value) else ''}."
+            )
+        return float(value)
 
     numgrad = np.empty(idx.size, dtype=np.float64)
     t = t0.copy()

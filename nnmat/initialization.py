@@ -16,8 +16,12 @@ def as_generator(rng: int | np.random.Generator | None) -> np.random.Generator:
     """Return a ``numpy.random.Generator`` from a seed, a Generator or None (fresh entropy)."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"rng as a seed must be an int >= 0; got {rng}.")
+        return np.random.default_rng(int(rng))
     raise TypeError(
         f"rng must be None, an int seed or a numpy.random.Generator; got {type(rng).__name__}."
     )

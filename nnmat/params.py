@@ -110,6 +110,8 @@ def as_layer_sizes(
     >>> as_layer_sizes(4, [5, 3], 2)
     (4, 5, 3, 2)
     """
+    if isinstance(hidden_layer_size, np.ndarray) and hidden_layer_size.ndim == 0:
+        hidden_layer_size = hidden_layer_size.item()  # np.array(25) means 25
     if isinstance(hidden_layer_size, (numbers.Integral, bool)):
         hidden = [_as_positive_int(hidden_layer_size, "hidden_layer_size")]
     elif isinstance(hidden_layer_size, (Sequence, np.ndarray)) and not isinstance(
@@ -219,13 +221,15 @@ def unrollParams(Thetas: Sequence[ArrayLike]) -> NDArray[np.float64]:
         raise ValueError("Thetas is empty; pass at least one weight matrix, e.g. [Theta1, Theta2].")
     parts = []
     for i, theta in enumerate(Thetas):
-        t = np.asarray(theta, dtype=np.float64)
+        t = np.asarray(theta)
+        if t.dtype.kind not in "biuf":
+            raise TypeError(f"Theta{i + 1} must hold real numbers; got dtype {t.dtype}.")
         if t.ndim != 2:
             raise ValueError(
                 f"Theta{i + 1} must be 2-D of shape (n_out, n_in + 1); got shape {t.shape}."
             )
         parts.append(t.ravel(order="F"))
-    return np.concatenate(parts)
+    return np.concatenate(parts).astype(np.float64, copy=False)
 
 
 def rollParams(nn_params: ArrayLike, layer_sizes: Sequence[int]) -> list[NDArray[np.float64]]:

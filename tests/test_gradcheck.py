@@ -91,6 +91,29 @@ def test_numerical_gradient_rejects_bad_indices(indices, exc, message):
         computeNumericalGradient(lambda t: 0.0, np.zeros(3), indices=indices)
 
 
+@pytest.mark.parametrize(
+    ("J", "message"),
+    [
+        (
+            lambda t: t,
+            "J must return a real scalar cost or a (cost, grad) tuple; got ndarray of shape (3,).",
+        ),
+        (lambda t: None, "J must return a real scalar cost or a (cost, grad) tuple; got NoneType."),
+        (
+            lambda t: ("a", None),
+            "J must return a real scalar cost or a (cost, grad) tuple; got str.",
+        ),
+    ],
+)
+def test_numerical_gradient_rejects_a_non_scalar_cost(J, message):
+    with pytest.raises(TypeError, match="^" + re.escape(message) + "$"):
+        computeNumericalGradient(J, np.zeros(3))
+
+
+def test_numerical_gradient_accepts_numpy_scalars_and_0d_arrays():
+    assert_allclose(computeNumericalGradient(lambda t: np.array(t @ t), [1.0]), [2.0], rtol=1e-9)
+
+
 # ----------------------------------------------------------------------------- report
 @pytest.mark.parametrize("lam", [0.0, 3.0])
 def test_course_network_passes_with_the_course_metric(lam):

@@ -63,7 +63,13 @@ def test_layout_offsets_and_weight_slices():
 
 @pytest.mark.parametrize(
     ("hidden", "expected"),
-    [(25, (400, 25, 10)), ((100, 100, 100), (400, 100, 100, 100, 10)), ([7], (400, 7, 10))],
+    [
+        (25, (400, 25, 10)),
+        ((100, 100, 100), (400, 100, 100, 100, 10)),
+        ([7], (400, 7, 10)),
+        (np.array(25), (400, 25, 10)),
+        (np.array([30, 20]), (400, 30, 20, 10)),
+    ],
 )
 def test_as_layer_sizes(hidden, expected):
     assert as_layer_sizes(400, hidden, 10) == expected
@@ -199,6 +205,18 @@ def test_bad_full_layer_sizes(sizes, exc, message):
 def test_bad_unroll_input(Thetas, exc, message):
     with pytest.raises(exc, match="^" + re.escape(message) + "$"):
         unrollParams(Thetas)
+
+
+@pytest.mark.parametrize(
+    ("theta", "message"),
+    [
+        (np.zeros((2, 2)).astype(str), "Theta1 must hold real numbers; got dtype <U32."),
+        (np.zeros((2, 2)) + 1j, "Theta1 must hold real numbers; got dtype complex128."),
+    ],
+)
+def test_unroll_refuses_non_real_thetas(theta, message):
+    with pytest.raises(TypeError, match="^" + re.escape(message) + "$"):
+        unrollParams([theta])
 
 
 def test_unroll_returns_a_new_vector():
