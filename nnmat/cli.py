@@ -275,14 +275,18 @@ class _Data:
         return int(self.y.max())
 
 
+# Label counts up to this are accepted whatever the number of examples.
+_MAX_CLASSES_ANYWAY = 1000
+
+
 def _load(path: Path | None, *, require_labels: bool = True) -> _Data:
     if path is None:
         X, y = load_digits()
         return _Data(X, y, "the embedded digits (UCI, via scikit-learn; 8x8 images)")
     X, y = load_data(path, require_labels=require_labels)
-    if require_labels and y.max() > y.size:
-        # One output unit per label up to the largest: a stray label such as 255 or
-        # 1e9 would otherwise make a huge output layer.
+    if require_labels and y.max() > max(y.size, _MAX_CLASSES_ANYWAY):
+        # One output unit per label up to the largest: a stray label such as 1e9 would
+        # otherwise make a huge output layer.  Small data with a few classes is fine.
         raise CommandError(
             f"the labels go up to {y.max()} but there are only {y.size} examples; "
             "y must hold class numbers 1..K."

@@ -333,14 +333,26 @@ def _savemat(path: Path, **variables) -> Path:
 
 
 def test_stray_large_label_is_refused_before_training(capsys, tmp_path):
-    data = _savemat(tmp_path / "big.mat", X=np.ones((4, 2)), y=np.array([1, 2, 1, 255]))
+    data = _savemat(tmp_path / "big.mat", X=np.ones((4, 2)), y=np.array([1, 2, 1, 5000]))
     code, out, err = run(capsys, "train", "--data", str(data), "--out", str(tmp_path / "o"))
     assert code == 1 and out == ""
     assert err == (
-        "nnmat train: error: the labels go up to 255 but there are only 4 examples; y must "
+        "nnmat train: error: the labels go up to 5000 but there are only 4 examples; y must "
         "hold class numbers 1..K.\n"
     )
     assert not (tmp_path / "o").exists()
+
+
+def test_small_data_with_more_classes_than_examples_trains(capsys, tmp_path):
+    # 8 examples, labels up to 10 (the course's digits, a few of them): a valid problem.
+    y = np.array([1, 2, 3, 10, 1, 2, 3, 10])
+    X = np.eye(8)[:, :4] + 0.1 * y[:, None]
+    data = _savemat(tmp_path / "small.mat", X=X, y=y)
+    code, _, err = run(
+        capsys, "train", "--data", str(data), "--maxiter", "5", "--out", str(tmp_path / "o")
+    )
+    assert code == 0, err
+    assert (tmp_path / "o" / "params.mat").exists()
 
 
 def test_weights_that_do_not_fit_the_data(capsys, tmp_path, ex4weights_path):
