@@ -47,12 +47,17 @@ __all__ = ["Problem", "cost_and_grad", "nnCostFunction", "predict", "prepare_pro
 # Rows per block in the backward element-wise step: big enough for efficient GEMMs,
 # small enough that the block's temporaries stay in cache.
 _BLOCK_ELEMENTS = 1 << 16
-# Elements of X per chunk of rows in cost_and_grad (16 MiB of float64): big enough
-# that the per-chunk GEMMs run at full speed and the per-chunk gradient sum is cheap,
-# small enough that the chunk's activations are still in cache for its backward pass.
-_CHUNK_ELEMENTS = 1 << 21
-# Below this many rows per thread, threads cost more than they save.
-_MIN_ROWS_PER_THREAD = 256
+# Elements of X per chunk of rows in cost_and_grad (2 MiB of float64): the chunk of X
+# is still in cache when the backward pass multiplies by it again, so X streams from
+# memory once per call instead of twice.  Chunks have at least _MIN_CHUNK_ROWS rows
+# so that the GEMMs stay efficient and the per-chunk gradient sums stay cheap.
+_CHUNK_ELEMENTS = 1 << 18
+_MIN_CHUNK_ROWS = 256
+# Threads pay only when each row carries enough GEMM work (784-300-10 has 238k
+# multiply-adds per row).  For narrower networks (400-25-10: 10k, 400-100x3-10: 61k)
+# two single-threaded BLAS calls ran no faster than one two-threaded call on the
+# 2-core machine of benchmarks/, so those run on one thread with BLAS's own threads.
+_MIN_MACS_PER_ROW_FOR_THREADS = 1 << 17
 
 
 # ----------------------------------------------------------------------------- layers
@@ -242,8 +247,8 @@ def cost_and_grad(p: NDArray, problem: Problem, lambda_: float) -> tuple[float, 
     m, n_in = X.shape
     dtype = np.float32 if X.dtype == np.float32 else np.result_type(X.dtype, p.dtype)
     Thetas = roll(p.astype(dtype, copy=False), layout)
-    n_threads = _blas_threads(m)
-    chunk = min(-(-m // n_threads), max(_MIN_ROWS_PER_THREAD, _CHUNK_ELEMENTS // n_in))
+    n_threads = _n_threads(m, layout)
+    chunk = min(-(-m // n_threads), max(_MIN_CHUNK_ROWS, _CHUNK_ELEMENTS // n_in))
     bounds = [m * k // n_threads for k in range(n_threads + 1)]
 
     def rows_of_thread(k: int) -> tuple[float, NDArray]:
@@ -306,13 +311,15 @@ def numpy_blas_controllers() -> list:
     ]
 
 
-def _blas_threads(m: int) -> int:
-    """Threads for m rows: numpy's BLAS thread count, fewer for small m."""
-    if m < 2 * _MIN_ROWS_PER_THREAD:
+def _n_threads(m: int, layout: ParamLayout) -> int:
+    """Threads for m rows: numpy's BLAS thread count when the work is big enough, else 1."""
+    # Each forward GEMM does about one multiply-add per weight and row.
+    if m < 2 * _MIN_CHUNK_ROWS or layout.size < _MIN_MACS_PER_ROW_FOR_THREADS:
         return 1
-    libs = numpy_blas_controllers()
-    n = max((lib.num_threads for lib in libs), default=1) if _threads_state["users"] == 0 else 1
-    return max(1, min(n, os.cpu_count() or 1, m // _MIN_ROWS_PER_THREAD))
+    if _threads_state["users"]:  # another call holds BLAS at one thread right now
+        return 1
+    n = max((lib.num_threads for lib in numpy_blas_controllers()), default=1)
+    return max(1, min(n, os.cpu_count() or 1, m // _MIN_CHUNK_ROWS))
 
 
 def _pool() -> ThreadPoolExecutor:
