@@ -92,8 +92,11 @@ def trainNN(
         ``OptimizeResult`` holding ``nit``, ``fun`` (the cost) and ``x``.
         Raise ``StopIteration`` to stop early.
     dtype : {numpy.float64, numpy.float32}, default numpy.float64
-        Precision of the forward/backward passes.  float32 roughly halves memory
-        traffic; the optimizer itself always works in float64.
+        Precision of the forward/backward passes.  float32 roughly halves their
+        time and memory traffic (X is converted once, before training); the
+        optimizer itself always works in float64.  On the embedded digits, 50
+        iterations reach the same training accuracy in both precisions (see the
+        README's Performance section).
     tol : float, optional
         Passed to ``minimize``.
 
