@@ -68,6 +68,11 @@ from pathlib import Path
 import numpy as np
 
 import nnmat
+
+# PyTorch's OpenMP threads would otherwise spin after each operation and take the
+# cores from whichever candidate the interleaved loop times next.  Set before torch
+# loads its OpenMP runtime; an explicit setting in the environment wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from nnmat.params import param_layout
 
 REPO = Path(__file__).resolve().parents[1]

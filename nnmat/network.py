@@ -47,11 +47,11 @@ __all__ = ["Problem", "cost_and_grad", "nnCostFunction", "predict", "prepare_pro
 # Rows per block in the backward element-wise step: big enough for efficient GEMMs,
 # small enough that the block's temporaries stay in cache.
 _BLOCK_ELEMENTS = 1 << 16
-# Elements of X per chunk of rows in cost_and_grad (2 MiB of float64): the chunk of X
+# Elements of X per chunk of rows in cost_and_grad (8 MiB of float64): the chunk of X
 # is still in cache when the backward pass multiplies by it again, so X streams from
 # memory once per call instead of twice.  Chunks have at least _MIN_CHUNK_ROWS rows
 # so that the GEMMs stay efficient and the per-chunk gradient sums stay cheap.
-_CHUNK_ELEMENTS = 1 << 18
+_CHUNK_ELEMENTS = 1 << 20
 _MIN_CHUNK_ROWS = 256
 # Threads pay only when each row carries enough GEMM work (784-300-10 has 238k
 # multiply-adds per row).  For narrower networks (400-25-10: 10k, 400-100x3-10: 61k)
