@@ -221,13 +221,16 @@ def _chunk_cost_grad(
 
     # Output layer: sigmoid + cross-entropy from the logits z.  With v = z for
     # non-target entries and v = -z for the target, each term of the course's
-    # -y log(h) - (1 - y) log(1 - h) is softplus(v) = log(1 + e^v), finite for any z,
-    # and delta = h - y is +-expit(v): no one-hot matrix, no log(0).
+    # -y log(h) - (1 - y) log(1 - h) is softplus(v) = log(1 + e^v), and delta = h - y
+    # is +-s with s = expit(v): no one-hot matrix.  softplus(v) = max(v, 0) -
+    # log(max(s, 1 - s)) reuses s, costs one log, and stays finite when s is 0 or 1.
     z = a
     rows = np.arange(n)
     z[rows, labels] *= -1.0
-    J = float(np.logaddexp(0.0, z).sum())
-    delta = expit(z, out=z)
+    J = float(np.maximum(z, 0.0).sum())
+    s = expit(z, out=z)
+    J -= float(np.log(np.maximum(s, 1.0 - s)).sum())
+    delta = s
     delta[rows, labels] *= -1.0
     delta *= 1.0 / m  # fold the 1/m of every gradient into the one small output signal
 
