@@ -395,8 +395,11 @@ def peak_memory(name: str, w: Workload, quick: bool) -> float:
 
 
 # --------------------------------------------------------------------------- training
-def bench_training(w: Workload, maxiter: int, eval_median: float) -> list[dict]:
-    """nnmat.trainNN for ``maxiter`` iterations, float64 and float32, and plain scipy."""
+def bench_training(w: Workload, maxiter: int, eval_median: dict[str, float]) -> list[dict]:
+    """nnmat.trainNN for ``maxiter`` iterations, float64 and float32, and plain scipy.
+
+    ``eval_median`` maps "f64"/"f32" to the median time of one nnmat cost+gradient.
+    """
     from scipy.optimize import minimize
 
     X = make_X(w)
@@ -414,7 +417,7 @@ def bench_training(w: Workload, maxiter: int, eval_median: float) -> list[dict]:
                 f"nnmat.trainNN {np.dtype(dt).name}",
                 total,
                 res,
-                eval_median if dt is np.float64 else None,
+                eval_median["f64" if dt is np.float64 else "f32"],
             )
         )
     # The same optimization without nnmat's BLAS-pool limit: the thread fight.
@@ -428,19 +431,19 @@ def bench_training(w: Workload, maxiter: int, eval_median: float) -> list[dict]:
         options={"maxiter": maxiter, "maxfun": 15000},
     )
     total = time.perf_counter() - t0
-    rows.append(_training_row("scipy minimize, no pool limit", total, res, eval_median))
+    rows.append(_training_row("scipy minimize, no pool limit", total, res, eval_median["f64"]))
     return rows
 
 
-def _training_row(label: str, total: float, res, eval_median: float | None) -> dict:
-    evals = res.nfev * eval_median if eval_median is not None else float("nan")
+def _training_row(label: str, total: float, res, eval_median: float) -> dict:
+    evals = res.nfev * eval_median
     return {
         "run": label,
         "total_s": total,
         "nit": res.nit,
         "nfev": res.nfev,
         "evals_s": evals,
-        "ratio": total / evals if eval_median else float("nan"),
+        "ratio": total / evals,
         "cost": float(res.fun),
     }
 
@@ -589,10 +592,13 @@ def main(argv: list[str] | None = None) -> int:
     train_rows: list[dict] = []
     if not args.no_training:
         w1 = table["W1"]
-        eval_median = medians.get("W1", {}).get("nnmat f64")
-        if eval_median is None:
-            fn = nnmat_factory(w1, make_X(w1))
-            eval_median = statistics.median(time_interleaved({"e": fn}, 15, 0)["e"])
+        eval_median = {}
+        for dt in ("f64", "f32"):
+            if f"nnmat {dt}" in medians.get("W1", {}):
+                eval_median[dt] = medians["W1"][f"nnmat {dt}"]
+            else:
+                fn = nnmat_factory(w1, make_X(w1, FLOAT_DTYPES[dt]))
+                eval_median[dt] = statistics.median(time_interleaved({"e": fn}, 15, 0)["e"])
         train_rows = bench_training(w1, 5 if args.quick else 50, eval_median)
         print(f"\ntraining on W1 ({w1.describe()}):")
         md += [
