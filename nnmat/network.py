@@ -18,10 +18,11 @@ broadcast add and leaves as a column sum, so ``[ones(m, 1) X]`` is never built);
 the "do not regularize column 0" rule lives in ``_regularize``.
 
 Cost and gradient are sums over examples, so ``cost_and_grad`` runs the core loop
-(``_chunk_cost_grad``) on chunks of rows, on as many threads as numpy's BLAS may use,
-each with single-threaded BLAS, and adds the chunks' results.  A chunk's activations
-stay in cache from its forward to its backward pass, the element-wise work (sigmoids,
-logs) runs on every core, and no buffer grows with m.
+(``_chunk_cost_grad``) on chunks of rows and adds the chunks' results.  A chunk's X
+and activations stay in cache from its forward to its backward pass, and no buffer
+grows with m.  Wide networks spread the chunks over as many threads as numpy's BLAS
+may use, each calling BLAS single-threaded, so the element-wise work (sigmoids, logs)
+runs on every core too (see ``_n_threads``).
 """
 
 from __future__ import annotations
