@@ -224,13 +224,15 @@ def _chunk_cost_grad(
     # non-target entries and v = -z for the target, each term of the course's
     # -y log(h) - (1 - y) log(1 - h) is softplus(v) = log(1 + e^v), and delta = h - y
     # is +-s with s = expit(v): no one-hot matrix.  softplus(v) = max(v, 0) -
-    # log(max(s, 1 - s)) reuses s, costs one log, and stays finite when s is 0 or 1.
+    # log1p(-min(s, 1 - s)) reuses s, costs one log, and stays finite when s is 0 or 1;
+    # min(s, 1 - s) is exact (1 - s has no rounding for s >= 1/2), so even the tiny
+    # losses of confident right answers keep full relative precision.
     z = a
     rows = np.arange(n)
     z[rows, labels] *= -1.0
     J = float(np.maximum(z, 0.0).sum())
     s = expit(z, out=z)
-    J -= float(np.log(np.maximum(s, 1.0 - s)).sum())
+    J -= float(np.log1p(-np.minimum(s, 1.0 - s)).sum())
     delta = s
     delta[rows, labels] *= -1.0
     delta *= 1.0 / m  # fold the 1/m of every gradient into the one small output signal
@@ -353,24 +355,29 @@ def _single_threaded_blas():
 
 # ----------------------------------------------------------------------------- public API
 class _Memo:
-    """One remembered (key, problem) pair; cleared when the caller's X or y dies."""
+    """What one thread remembers of its last X: a weak key and the reusable buffers."""
 
-    __slots__ = ("key", "problem")
+    __slots__ = ("buffers", "key")
 
-    def __init__(self, key: tuple, problem: Problem) -> None:
-        self.key, self.problem = key, problem
+    def __init__(self) -> None:
+        self.key: tuple | None = None
+        self.buffers: dict = {}
 
     def clear(self, _ref: object = None) -> None:
-        # Called by the weak references: frees the buffers with the caller's data.
-        self.key = self.problem = None
+        # Called by the weak reference when the caller's X dies: frees the buffers too.
+        self.key = None
+        self.buffers = {}
 
 
 class _LastProblem(threading.local):
-    """Per-thread memo of the last validated (X, y, layer sizes) for nnCostFunction.
+    """Per-thread memo of the last validated X for nnCostFunction.
 
-    An optimizer calls nnCostFunction hundreds of times with the same X and y; this
-    keeps those calls from re-scanning X for NaN and from reallocating buffers.
-    Keyed by identity (weak references), so a new array is always validated.
+    An optimizer calls nnCostFunction hundreds of times with the same X; this keeps
+    those calls from re-scanning X for NaN and from reallocating buffers.  Only a
+    float X used as it is (no converted copy) is remembered, by a weak reference, so
+    the memo never keeps X alive and in-place edits of X are seen by the next call
+    (only its NaN scan is skipped).  y is checked on every call (O(m)), so new or
+    edited labels always count.
     """
 
     memo: _Memo | None = None
@@ -378,18 +385,15 @@ class _LastProblem(threading.local):
     def get(self, layer_sizes: tuple[int, ...], X: ArrayLike, y: ArrayLike) -> Problem:
         memo = self.memo
         if memo is not None and memo.key is not None:
-            sizes, x_ref, y_ref, x_sig = memo.key
-            if sizes == layer_sizes and x_ref() is X and y_ref() is y and x_sig == _signature(X):
-                return memo.problem
+            sizes, x_ref, x_sig = memo.key
+            if sizes == layer_sizes and x_ref() is X and x_sig == _signature(X):
+                labels = check_labels(y, X.shape[0], layer_sizes[-1])
+                return Problem(param_layout(layer_sizes), X, labels, memo.buffers)
         problem = prepare_problem(layer_sizes, X, y)
-        if isinstance(X, np.ndarray) and isinstance(y, np.ndarray):
-            memo = _Memo(None, problem)
-            memo.key = (
-                layer_sizes,
-                weakref.ref(X, memo.clear),
-                weakref.ref(y, memo.clear),
-                _signature(X),
-            )
+        if problem.X is X:  # a float ndarray, used without a copy
+            memo = _Memo()
+            memo.key = (layer_sizes, weakref.ref(X, memo.clear), _signature(X))
+            memo.buffers = problem._buffers
             self.memo = memo
         return problem
 
@@ -452,11 +456,12 @@ def nnCostFunction(
     Notes
     -----
     One forward and one backward pass per call, so it can be handed to
-    ``scipy.optimize.minimize(..., jac=True)`` directly.  X and y are validated on
-    the first call and then remembered (per thread, by identity), so repeated calls
-    with the same arrays skip the O(m n) scan; modify X in place between calls and
-    the NaN check is not repeated.  The loss is computed from the output logits, so
-    it stays finite when sigmoids saturate.  The caller's arrays are never modified.
+    ``scipy.optimize.minimize(..., jac=True)`` directly.  A float X is scanned for
+    NaN on the first call and then remembered (per thread, by a weak reference to
+    that very array), so repeated calls skip the O(m n) scan; if you write NaN into
+    X in place between calls, that scan is not repeated.  y is checked on every
+    call.  The loss is computed from the output logits, so it stays finite when
+    sigmoids saturate.  The caller's arrays are never modified.
     J is a Python float and grad a new float64 vector whatever the precision of X.
     Wide networks (at least 131072 weights, as 784-300-10) with m >= 512 run on as
     many threads as numpy's BLAS may use, each calling BLAS single-threaded; limit

@@ -1,8 +1,10 @@
 """Tests for nnmat.network: nnCostFunction (nnCostFunction.m) and predict (predict.m)."""
 
+import gc
 import itertools
 import math
 import re
+import weakref
 
 import numpy as np
 import pytest
@@ -13,12 +15,14 @@ from nnmat import (
     checkNNGradients,
     computeNumericalGradient,
     debugInitializeWeights,
+    network,
     nnCostFunction,
     predict,
     randInitializeWeights,
     rollParams,
     unrollParams,
 )
+from nnmat.params import param_layout
 
 # --------------------------------------------------------------------------- helpers
 
@@ -267,6 +271,71 @@ def test_new_arrays_are_validated_again(rng):
     y2[0] = 4
     with pytest.raises(ValueError, match=r"^y holds labels from 1 to 4, outside 1\.\.3"):
         nnCostFunction(p, 4, 5, 3, X, y2)
+
+
+def test_labels_edited_in_place_between_calls_count(rng):
+    Thetas, X, y = random_problem(rng, (4, 5, 3), 7)
+    p = unrollParams(Thetas)
+    nnCostFunction(p, 4, 5, 3, X, y, 1.0)
+    y[:] = [1, 1, 2, 2, 3, 3, 1]
+    J, grad = nnCostFunction(p, 4, 5, 3, X, y, 1.0)
+    J_ref, grad_ref = course_reference(Thetas, X, y, 1.0)
+    assert_allclose(J, J_ref, rtol=1e-12)
+    assert_allclose(grad, grad_ref, rtol=0, atol=1e-12 * np.abs(grad_ref).max())
+    y[0] = 0
+    with pytest.raises(ValueError, match=r"^y holds labels from 0 to 3, outside 1\.\.3"):
+        nnCostFunction(p, 4, 5, 3, X, y, 1.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64])
+def test_x_edited_in_place_between_calls_counts(dtype, rng):
+    Thetas, _, y = random_problem(rng, (4, 5, 3), 7)
+    X = rng.integers(0, 5, size=(7, 4)).astype(dtype)
+    p = unrollParams(Thetas)
+    nnCostFunction(p, 4, 5, 3, X, y, 1.0)
+    X[3, 2] += 2
+    J, _ = nnCostFunction(p, 4, 5, 3, X, y, 1.0)
+    assert_allclose(J, course_reference(Thetas, X.astype(float), y, 1.0)[0], rtol=1e-12)
+
+
+def test_the_memo_does_not_keep_x_alive(rng):
+    Thetas, X, y = random_problem(rng, (4, 5, 3), 7)
+    ref = weakref.ref(X)
+    nnCostFunction(unrollParams(Thetas), 4, 5, 3, X, y, 1.0)
+    del X
+    gc.collect()
+    assert ref() is None
+
+
+def test_tiny_losses_keep_full_relative_precision():
+    # One output, label 1, z = 40: the loss is log(1 + e^-40) = 4.248e-18, which
+    # -log(g(40)) would round to exactly 0.
+    X = np.array([[1.0]])
+    p = [0.0, 0.0, 40.0, 0.0]  # Theta1 = [0 0], Theta2 = [40 0]
+    assert_allclose(
+        nnCostFunction(p, 1, 1, 1, X, [1], 0.0)[0], math.log1p(math.exp(-40.0)), rtol=1e-15
+    )
+
+
+@pytest.mark.parametrize("threads", [False, True], ids=["chunks", "threads+chunks"])
+def test_row_chunks_and_threads_add_up_to_the_same_gradient(threads, rng, monkeypatch):
+    # Shrink the chunk and thread thresholds so a small problem takes the paths that
+    # W2-sized problems take: several chunks per thread, and two threads.
+    monkeypatch.setattr(network, "_CHUNK_ELEMENTS", 64)
+    monkeypatch.setattr(network, "_MIN_CHUNK_ROWS", 16)
+    if threads:
+        monkeypatch.setattr(network, "_MIN_MACS_PER_ROW_FOR_THREADS", 1)
+    sizes, m = (9, 7, 6, 4), 203  # an odd m: chunks and threads of unequal sizes
+    Thetas, X, y = random_problem(rng, sizes, m, scale=3.0)
+    layout = param_layout(sizes)
+    n_threads = network._n_threads(m, layout)
+    if threads and n_threads < 2:
+        pytest.skip("numpy's BLAS runs one thread here, so the threaded path is off")
+    assert n_threads == (n_threads if threads else 1)
+    J, grad = network.cost_and_grad(unrollParams(Thetas), network.prepare_problem(sizes, X, y), 0.7)
+    J_ref, grad_ref = course_reference(Thetas, X, y, 0.7)
+    assert_allclose(J, J_ref, rtol=1e-12)
+    assert_allclose(grad, grad_ref, rtol=0, atol=1e-12 * np.abs(grad_ref).max())
 
 
 def test_scipy_minimize_end_to_end(rng):
