@@ -139,8 +139,22 @@ def trainNN(
     lam = check_lambda(lambda_)
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}.")
-    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 0:
-        raise ValueError(f"maxiter must be an int >= 0; got {maxiter!r}.")
+    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
+        raise ValueError(
+            f"maxiter must be an int >= 1 (the number of iterations); got {maxiter!r}. "
+            "To evaluate without training, call nnCostFunction."
+        )
+    if tol is not None and (
+        isinstance(tol, bool)
+        or not isinstance(tol, (int, float, np.floating, np.integer))
+        or not np.isfinite(tol)
+        or tol < 0
+    ):
+        raise ValueError(f"tol must be None or a finite number >= 0; got {tol!r}.")
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"callback must be callable as callback(info) or None; got {type(callback).__name__}."
+        )
     work_dtype = np.dtype(dtype)
     if work_dtype not in (np.float64, np.float32):
         raise ValueError(f"dtype must be float64 or float32; got {work_dtype}.")

@@ -123,8 +123,25 @@ def test_non_finite_cost_is_an_error(blobs):
     ("kwargs", "exc", "message"),
     [
         ({"method": "TNC"}, ValueError, "method must be one of L-BFGS-B, CG, BFGS; got 'TNC'."),
-        ({"maxiter": -1}, ValueError, "maxiter must be an int >= 0; got -1."),
-        ({"maxiter": 2.5}, ValueError, "maxiter must be an int >= 0; got 2.5."),
+        (
+            {"maxiter": 0},
+            ValueError,
+            "maxiter must be an int >= 1 (the number of iterations); got 0. "
+            "To evaluate without training, call nnCostFunction.",
+        ),
+        (
+            {"maxiter": 2.5},
+            ValueError,
+            "maxiter must be an int >= 1 (the number of iterations); got 2.5. "
+            "To evaluate without training, call nnCostFunction.",
+        ),
+        ({"tol": -1.0}, ValueError, "tol must be None or a finite number >= 0; got -1.0."),
+        ({"tol": "x"}, ValueError, "tol must be None or a finite number >= 0; got 'x'."),
+        (
+            {"callback": 5},
+            TypeError,
+            "callback must be callable as callback(info) or None; got int.",
+        ),
         ({"dtype": np.int32}, ValueError, "dtype must be float64 or float32; got int32."),
     ],
 )
