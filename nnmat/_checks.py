@@ -8,6 +8,7 @@ how to fix it; tests match them exactly.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -96,3 +97,37 @@ def check_lambda(lambda_: object) -> float:
             f"lambda_ must be a finite number >= 0; got {lam}. Use 0 for no regularization."
         )
     return lam
+
+
+def check_thetas(Thetas: Sequence[ArrayLike]) -> list[NDArray]:
+    """Return weight matrices as finite 2-D float64 arrays whose shapes chain.
+
+    ``Theta{l+1}`` needs ``Theta{l}``'s rows plus one (the bias) columns.
+    """
+    out: list[NDArray] = []
+    for i, theta in enumerate(Thetas, start=1):
+        try:
+            t = np.asarray(theta)
+        except ValueError:  # ragged nested lists, such as predict([Theta1, Theta2], X)
+            raise TypeError(
+                f"Theta{i} must be a 2-D array of real numbers; got a ragged sequence. "
+                "To pass a list of Thetas, unpack it: predict(*Thetas, X)."
+            ) from None
+        if t.dtype.kind not in "biuf":
+            raise TypeError(f"Theta{i} must hold real numbers; got dtype {t.dtype}.")
+        if t.ndim != 2 or t.shape[1] < 2:
+            raise ValueError(
+                f"Theta{i} must be 2-D of shape (n_out, n_in + 1) with the bias in "
+                f"column 0; got shape {t.shape}."
+            )
+        if out and t.shape[1] != out[-1].shape[0] + 1:
+            prev = out[-1].shape
+            raise ValueError(
+                f"Theta{i} has shape {t.shape} but Theta{i - 1} has shape {prev}: "
+                f"Theta{i} needs {prev[0] + 1} columns (Theta{i - 1}'s {prev[0]} outputs "
+                "plus the bias)."
+            )
+        if not np.isfinite(t).all():
+            raise ValueError(f"Theta{i} contains NaN or inf; weights must be finite.")
+        out.append(t.astype(np.float64, copy=False))
+    return out

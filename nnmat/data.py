@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._checks import check_labels, check_X
+from ._checks import check_labels, check_thetas, check_X
 from .params import unrollParams
 
 __all__ = [
@@ -230,24 +230,11 @@ def load_weights(path: str | Path) -> list[NDArray[np.float64]]:
             f"{p} has {', '.join(f'Theta{k}' for k in numbers)} but no Theta{gap}; "
             "the weight matrices must be numbered from 1 without gaps."
         )
-    Thetas = []
-    for k in expected:
-        t = np.asarray(_dense(contents[f"Theta{k}"]))
-        if t.dtype.kind not in "biuf" or t.ndim != 2 or t.shape[1] < 2:
-            raise ValueError(
-                f"{p}: Theta{k} must be a real matrix of shape (n_out, n_in + 1) with the "
-                f"bias in column 1; got {t.dtype} of shape {t.shape}."
-            )
-        if Thetas and t.shape[1] != Thetas[-1].shape[0] + 1:
-            raise ValueError(
-                f"{p}: Theta{k} has shape {t.shape} but Theta{k - 1} has shape "
-                f"{Thetas[-1].shape}; Theta{k} needs {Thetas[-1].shape[0] + 1} columns "
-                f"(Theta{k - 1}'s {Thetas[-1].shape[0]} outputs plus the bias)."
-            )
-        if not np.isfinite(t).all():
-            raise ValueError(f"{p}: Theta{k} contains NaN or inf; weights must be finite.")
-        Thetas.append(np.array(t, dtype=np.float64))
-    return Thetas
+    try:
+        Thetas = check_thetas([_dense(contents[f"Theta{k}"]) for k in expected])
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{p}: {exc}") from None
+    return [np.array(t, dtype=np.float64) for t in Thetas]  # our own copies
 
 
 def check_weights_fit(

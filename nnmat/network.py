@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
-from ._checks import check_labels, check_lambda, check_X
+from ._checks import check_labels, check_lambda, check_thetas, check_X
 from .params import ParamLayout, as_layer_sizes, as_param_vector, param_layout, roll
 
 __all__ = ["Problem", "cost_and_grad", "nnCostFunction", "predict", "prepare_problem"]
@@ -518,25 +518,7 @@ def predict(*args: ArrayLike) -> NDArray[np.intp]:
             f"predict needs at least one Theta and X, as predict(Theta1, Theta2, X); "
             f"got {len(args)} argument(s)."
         )
-    Thetas = []
-    for i, theta in enumerate(args[:-1]):
-        t = np.asarray(theta)
-        if t.dtype.kind not in "biuf":
-            raise TypeError(f"Theta{i + 1} must hold real numbers; got dtype {t.dtype}.")
-        if t.ndim != 2 or t.shape[1] < 2:
-            raise ValueError(
-                f"Theta{i + 1} must be 2-D of shape (n_out, n_in + 1) with the bias in "
-                f"column 0; got shape {t.shape}."
-            )
-        if i > 0 and t.shape[1] != Thetas[-1].shape[0] + 1:
-            raise ValueError(
-                f"Theta{i + 1} has shape {t.shape} but Theta{i} has shape "
-                f"{Thetas[-1].shape}: Theta{i + 1} needs {Thetas[-1].shape[0] + 1} columns "
-                f"(Theta{i}'s {Thetas[-1].shape[0]} outputs plus the bias)."
-            )
-        if not np.isfinite(t).all():
-            raise ValueError(f"Theta{i + 1} contains NaN or inf; weights must be finite.")
-        Thetas.append(t.astype(np.float64, copy=False))
+    Thetas = check_thetas(args[:-1])
     X = check_X(args[-1], Thetas[0].shape[1] - 1)
     a = X
     for Theta in Thetas:

@@ -230,13 +230,13 @@ def test_save_params_writes_octave_layout(tmp_path, rng):
         ),
         (
             {"Theta1": np.ones((25, 401)), "Theta2": np.ones((10, 25))},
-            "{p}: Theta2 has shape (10, 25) but Theta1 has shape (25, 401); Theta2 needs 26 "
+            "{p}: Theta2 has shape (10, 25) but Theta1 has shape (25, 401): Theta2 needs 26 "
             "columns (Theta1's 25 outputs plus the bias).",
         ),
         (
             {"Theta1": np.ones((2, 2, 2))},
-            "{p}: Theta1 must be a real matrix of shape (n_out, n_in + 1) with the bias in "
-            "column 1; got float64 of shape (2, 2, 2).",
+            "{p}: Theta1 must be 2-D of shape (n_out, n_in + 1) with the bias in "
+            "column 0; got shape (2, 2, 2).",
         ),
         (
             {"Theta1": np.array([[1.0, np.inf]])},
