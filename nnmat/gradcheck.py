@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._checks import check_lambda
 from .initialization import as_generator, debugInitializeWeights
-from .network import nnCostFunction
+from .network import cost_and_grad, nnCostFunction, prepare_problem
 from .params import (
     ParamLayout,
     _as_positive_int,
@@ -485,6 +485,7 @@ def check_gradients(
     sample: int | None = None,
     rng: int | np.random.Generator | None = None,
     floor: float | None = None,
+    cost_only: Callable[[NDArray], float] | None = None,
 ) -> GradientCheck:
     """Check any cost function's gradient against central differences, per layer.
 
@@ -514,6 +515,12 @@ def check_gradients(
         Source of the sample; an int seeds a new Generator.
     floor : float, optional
         Absolute floor for the denominators, see Notes.  Default: automatic.
+    cost_only : callable, optional
+        ``cost_only(theta) -> J``, the same cost without its gradient, used for the
+        central differences (they need only J).  For nnmat's network a forward pass
+        costs about a third of a forward and backward pass, which makes sampled
+        checks of large networks about three times faster.  Default: the first
+        output of `cost_fn`.
 
     Returns
     -------
@@ -588,7 +595,13 @@ def check_gradients(
         )
 
     indices = None if sample is None else _sample_indices(layout, sample, gen)
-    numerical = computeNumericalGradient(cost_fn, t0, e, indices=indices)
+    if cost_only is not None and not callable(cost_only):
+        raise TypeError(
+            f"cost_only must be callable as cost_only(theta) -> J or None; got "
+            f"{type(cost_only).__name__}."
+        )
+    differenced = cost_fn if cost_only is None else cost_only
+    numerical = computeNumericalGradient(differenced, t0, e, indices=indices)
     analytical = grad if indices is None else grad[indices]
     all_idx = np.arange(layout.size) if indices is None else indices
     ranges = _block_ranges(layout)
@@ -626,7 +639,7 @@ def check_gradients(
         # estimate that does not involve the gradient under test, so a bug still shows.
         failing = [m for b, m in zip(blocks, masks, strict=True) if not b.passed]
         sel = np.flatnonzero(np.logical_or.reduce(failing))
-        wide = computeNumericalGradient(cost_fn, t0, 2 * e, indices=all_idx[sel])
+        wide = computeNumericalGradient(differenced, t0, 2 * e, indices=all_idx[sel])
         noise[sel] += 2 * np.abs(wide - numerical[sel]) / 3  # twice the estimate
         rechecked = int(sel.size)
         blocks, overall_floor = judge(noise)
@@ -705,6 +718,17 @@ def checkNNGradients(
     def cost(p: NDArray) -> tuple[float, NDArray]:
         return nnCostFunction(p, input_layer_size, hidden, num_labels, X, y, lam)
 
+    problem = prepare_problem(sizes, X, y)
+
+    def cost_only(p: NDArray) -> float:  # the differences need no backward pass
+        return cost_and_grad(p, problem, lam, with_grad=False)[0]
+
     return check_gradients(
-        cost, unrollParams(Thetas), sizes, threshold=threshold, sample=sample, rng=rng
+        cost,
+        unrollParams(Thetas),
+        sizes,
+        threshold=threshold,
+        sample=sample,
+        rng=rng,
+        cost_only=cost_only,
     )

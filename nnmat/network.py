@@ -180,8 +180,10 @@ def prepare_problem(layer_sizes: tuple[int, ...], X: ArrayLike, y: ArrayLike) ->
     return Problem(param_layout(layer_sizes), Xc, labels)
 
 
-def _regularize(p: NDArray, grad: NDArray, layout: ParamLayout, lambda_: float, m: int) -> float:
-    """Add the weight-decay gradient to ``grad`` and return the penalty term.
+def _regularize(
+    p: NDArray, grad: NDArray | None, layout: ParamLayout, lambda_: float, m: int
+) -> float:
+    """Add the weight-decay gradient to ``grad`` (unless None) and return the penalty term.
 
     ``lambda/(2m) * sum(Theta_l(:, 2:).^2)`` summed over layers: bias weights (column 0)
     are never regularized.  Column-major order makes each layer's non-bias weights
@@ -193,7 +195,8 @@ def _regularize(p: NDArray, grad: NDArray, layout: ParamLayout, lambda_: float, 
     for layer in range(len(layout.shapes)):
         w = p[layout.weights_slice(layer)]
         penalty += float(np.dot(w, w))
-        grad[layout.weights_slice(layer)] += (lambda_ / m) * w
+        if grad is not None:
+            grad[layout.weights_slice(layer)] += (lambda_ / m) * w
     return lambda_ / (2.0 * m) * penalty
 
 
@@ -203,13 +206,14 @@ def _chunk_cost_grad(
     labels: NDArray,
     m: int,
     acts: list[NDArray],
-    grads: list[NDArray],
+    grads: list[NDArray] | None,
 ) -> float:
     """The core loop on a chunk of rows: returns its summed loss, writes its gradient.
 
     One forward loop and one backward loop over the layers.  ``acts`` are buffers
     with at least ``len(X)`` rows; ``m`` is the full number of examples (every
-    gradient carries 1/m); ``grads`` are the Theta-shaped views that receive it.
+    gradient carries 1/m); ``grads`` are the Theta-shaped views that receive it, or
+    None for the loss alone (no backward pass).
     """
     n = X.shape[0]
     n_layers = len(Thetas)
@@ -233,6 +237,8 @@ def _chunk_cost_grad(
     J = float(np.maximum(z, 0.0).sum())
     s = expit(z, out=z)
     J -= float(np.log1p(-np.minimum(s, 1.0 - s)).sum())
+    if grads is None:
+        return J
     delta = s
     delta[rows, labels] *= -1.0
     delta *= 1.0 / m  # fold the 1/m of every gradient into the one small output signal
@@ -242,12 +248,16 @@ def _chunk_cost_grad(
     return J
 
 
-def cost_and_grad(p: NDArray, problem: Problem, lambda_: float) -> tuple[float, NDArray]:
+def cost_and_grad(
+    p: NDArray, problem: Problem, lambda_: float, *, with_grad: bool = True
+) -> tuple[float, NDArray | None]:
     """Unchecked cost and gradient: the function the optimizer calls.
 
     ``p`` must already be a 1-D float vector of the right length (see
     :func:`nnCostFunction`).  The passes run in float32 when X is float32, else in
-    float64; J is a float and the gradient a new float64 vector either way.
+    float64; J is a float and the gradient a new float64 vector either way.  With
+    ``with_grad=False`` only the forward pass runs (about a third of the work, what
+    finite differences need) and the gradient is None.
     """
     layout, X, labels = problem.layout, problem.X, problem.labels
     m, n_in = X.shape
@@ -257,12 +267,13 @@ def cost_and_grad(p: NDArray, problem: Problem, lambda_: float) -> tuple[float, 
     chunk = min(-(-m // n_threads), max(_MIN_CHUNK_ROWS, _CHUNK_ELEMENTS // n_in))
     bounds = [m * k // n_threads for k in range(n_threads + 1)]
 
-    def rows_of_thread(k: int) -> tuple[float, NDArray]:
+    def rows_of_thread(k: int) -> tuple[float, NDArray | None]:
         acts = problem.buffers(dtype, k, chunk)
-        total = np.zeros(layout.size, dtype=dtype)
+        total = np.zeros(layout.size, dtype=dtype) if with_grad else None
         # One chunk writes straight into the total; more add up through a scratch vector.
-        grad = np.empty_like(total) if bounds[k + 1] - bounds[k] > chunk else total
-        grads = roll(grad, layout)
+        several = bounds[k + 1] - bounds[k] > chunk
+        grad = np.empty_like(total) if with_grad and several else total
+        grads = roll(grad, layout) if with_grad else None
         J = 0.0
         for start in range(bounds[k], bounds[k + 1], chunk):
             stop = min(start + chunk, bounds[k + 1])
@@ -282,6 +293,8 @@ def cost_and_grad(p: NDArray, problem: Problem, lambda_: float) -> tuple[float, 
             ]
             parts = [rows_of_thread(0)] + [f.result() for f in futures]
     J = sum(part[0] for part in parts) / m
+    if not with_grad:
+        return J + _regularize(p, None, layout, lambda_, m), None
     grad = parts[0][1].astype(np.float64)  # a new vector: the buffers stay private
     for part in parts[1:]:
         grad += part[1]

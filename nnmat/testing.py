@@ -14,8 +14,8 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
-import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .gradcheck import GradientCheck, check_gradients
@@ -36,12 +36,7 @@ def assert_gradients_match(
     cost_fn: Callable[[NDArray], tuple[float, ArrayLike]],
     theta: ArrayLike,
     layer_sizes: Sequence[int],
-    *,
-    threshold: float = 1e-9,
-    e: float = 1e-4,
-    sample: int | None = None,
-    rng: int | np.random.Generator | None = None,
-    floor: float | None = None,
+    **options: Any,
 ) -> GradientCheck:
     """Assert that ``cost_fn``'s gradient matches central differences, block by block.
 
@@ -55,8 +50,9 @@ def assert_gradients_match(
         Parameters unrolled column-major; not modified.
     layer_sizes : sequence of int
         Units per layer, input first.
-    threshold, e, sample, rng, floor : keyword-only
-        See :func:`nnmat.check_gradients`.
+    **options
+        Keyword options of :func:`nnmat.check_gradients`: ``threshold``, ``e``,
+        ``sample``, ``rng``, ``floor``, ``cost_only``.
 
     Returns
     -------
@@ -80,16 +76,7 @@ def assert_gradients_match(
     ...     assert_gradients_match(wrong, unrollParams([debugInitializeWeights(2, 2)]), [2, 2])
     """
     __tracebackhide__ = True  # pytest shows the caller's line, not this one
-    report = check_gradients(
-        cost_fn,
-        theta,
-        layer_sizes,
-        threshold=threshold,
-        e=e,
-        sample=sample,
-        rng=rng,
-        floor=floor,
-    )
+    report = check_gradients(cost_fn, theta, layer_sizes, **options)
     if not report.passed:
         raise GradientMismatchError(report)
     return report

@@ -305,6 +305,23 @@ def test_sampled_check_costs_two_evaluations_per_coordinate_plus_one():
     assert check.passed
 
 
+def test_cost_only_does_the_differencing_and_gives_the_same_report():
+    cost, theta = course_problem(1.0, sizes=(20, 8, 4), m=7)
+    counting, counting_only = CountingCost(cost), CountingCost(lambda t: cost(t)[0])
+    check = check_gradients(counting, theta, (20, 8, 4), sample=4, rng=0, cost_only=counting_only)
+    assert (counting.calls, counting_only.calls) == (1, 2 * 8)
+    plain = check_gradients(cost, theta, (20, 8, 4), sample=4, rng=0)
+    assert_array_equal(check.numerical, plain.numerical)
+    assert check.passed
+
+
+def test_cost_only_must_be_callable():
+    cost, theta = course_problem(1.0, sizes=(3, 5, 3), m=5)
+    message = "cost_only must be callable as cost_only(theta) -> J or None; got float."
+    with pytest.raises(TypeError, match="^" + re.escape(message) + "$"):
+        check_gradients(cost, theta, (3, 5, 3), cost_only=1.0)
+
+
 def test_sampled_check_splits_each_layer_between_bias_and_weights():
     cost, theta = course_problem(0.0, sizes=(20, 8, 4), m=7)
     check = check_gradients(cost, theta, (20, 8, 4), sample=5, rng=1)

@@ -339,6 +339,17 @@ def test_row_chunks_and_threads_add_up_to_the_same_gradient(threads, rng, monkey
     assert_allclose(grad, grad_ref, rtol=0, atol=1e-12 * np.abs(grad_ref).max())
 
 
+@pytest.mark.parametrize("lambda_", [0.0, 2.0])
+def test_cost_without_gradient_is_the_same_cost(lambda_, rng):
+    Thetas, X, y = random_problem(rng, (6, 5, 4, 3), 11, scale=3.0)
+    p = unrollParams(Thetas)
+    problem = network.prepare_problem((6, 5, 4, 3), X, y)
+    J, _ = network.cost_and_grad(p, problem, lambda_)
+    J_only, nothing = network.cost_and_grad(p, problem, lambda_, with_grad=False)
+    assert nothing is None
+    assert J_only == J
+
+
 def test_scipy_minimize_end_to_end(rng):
     # Two well-separated classes; minimize drives nnCostFunction directly.
     X = np.vstack([rng.normal(-1.5, 0.5, size=(30, 2)), rng.normal(1.5, 0.5, size=(30, 2))])
