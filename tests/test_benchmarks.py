@@ -81,3 +81,11 @@ def test_unknown_workload_is_an_error(bench, capsys):
     with pytest.raises(SystemExit):
         bench.main(["--workloads", "W9"])
     assert "unknown workload(s) ['W9']; choose from W1, W2, W3" in capsys.readouterr().err
+
+
+def test_unknown_candidate_is_an_error(bench, capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--quick", "--candidates", "floor64"])
+    assert "unknown candidate(s) ['floor64']; choose from floor f64, floor f32" in (
+        capsys.readouterr().err
+    )
