@@ -140,48 +140,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # ----------------------------------------------------------------------------- option types
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1; got {text!r}")
-    return value
+def _option(convert: Callable[[str], float], ok: Callable[[float], bool], expected: str):
+    """An argparse type: ``convert`` the text, then insist on ``ok``, else say ``expected``."""
+
+    def parse(text: str):
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not ok(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}; got {text!r}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0; got {text!r}")
-    return value
-
-
-def _lambda(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(
-            f"expected a number >= 0 (0 for no regularization); got {text!r}"
-        )
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a fraction in [0, 1), e.g. 0.2 (0 holds nothing out); got {text!r}"
-        )
-    return value
+_positive_int = _option(int, lambda v: v >= 1, "a whole number >= 1")
+_seed = _option(int, lambda v: v >= 0, "a whole number >= 0")
+_lambda = _option(
+    float, lambda v: math.isfinite(v) and v >= 0, "a number >= 0 (0 for no regularization)"
+)
+_fraction = _option(
+    float, lambda v: 0 <= v < 1, "a fraction in [0, 1), e.g. 0.2 (0 holds nothing out)"
+)
 
 
 def _hidden(text: str) -> tuple[int, ...]:
