@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import os
 import sys
 import time
 import warnings
@@ -127,6 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"nnmat {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (nnmat ... | head): stop quietly, as shell tools do, and
+        # keep Python from reporting the failed flush of stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except (CommandError, OSError, ValueError, TypeError, FloatingPointError) as exc:
         print(f"nnmat {args.command}: error: {exc}", file=sys.stderr)
         return 1

@@ -450,3 +450,20 @@ def test_octave_loads_the_saved_parameters(capsys, tmp_path, octave_cli, three_c
     assert octave["same"].item() == 1
     assert_array_equal(octave["layer_sizes"], [[4, 5, 4, 3]])
     assert_array_equal(octave["p"][:, 0], np.loadtxt(out_dir / "labels.txt", dtype=int))
+
+
+def test_a_closed_pipe_stops_quietly():
+    # `nnmat ... | head -1`: 110 kB of report, more than a pipe holds, and the reader
+    # leaves after one line. No "Broken pipe" error, the shell's status 141.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nnmat", "gradcheck", "40", "40", "10", "--all-rows"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141
+    assert first.startswith(b"Gradient check of a 40-40-10 network")
+    assert err == b""
