@@ -105,8 +105,8 @@ def trainNN(
     scipy.optimize.OptimizeResult
         scipy's result (``x``, ``fun``, ``jac``, ``nit``, ``nfev``, ``success``,
         ``message``) plus ``Thetas`` (the rolled weight matrices of ``x``),
-        ``cost_history`` (the cost after each iteration, shape (nit,)) and
-        ``layer_sizes``.
+        ``cost_history`` (the cost after each iteration, shape (nit,)),
+        ``layer_sizes`` and ``elapsed`` (seconds spent in ``minimize``).
 
     Raises
     ------
