@@ -20,9 +20,9 @@ the "do not regularize column 0" rule lives in ``_regularize``.
 Cost and gradient are sums over examples, so ``cost_and_grad`` runs the core loop
 (``_chunk_cost_grad``) on chunks of rows and adds the chunks' results.  A chunk's X
 and activations stay in cache from its forward to its backward pass, and no buffer
-grows with m.  Wide networks spread the chunks over as many threads as numpy's BLAS
-may use, each calling BLAS single-threaded, so the element-wise work (sigmoids, logs)
-runs on every core too (see ``_n_threads``).
+grows with m.  With m >= 512 the chunks are spread over as many threads as numpy's
+BLAS may use, each calling BLAS single-threaded, so the element-wise work (sigmoids,
+logs) runs on every core too (see ``single_threaded_blas``).
 """
 
 from __future__ import annotations
@@ -54,11 +54,6 @@ _BLOCK_ELEMENTS = 1 << 16
 # so that the GEMMs stay efficient and the per-chunk gradient sums stay cheap.
 _CHUNK_ELEMENTS = 1 << 20
 _MIN_CHUNK_ROWS = 256
-# Threads pay only when each row carries enough GEMM work (784-300-10 has 238k
-# multiply-adds per row).  For narrower networks (400-25-10: 10k, 400-100x3-10: 61k)
-# two single-threaded BLAS calls ran no faster than one two-threaded call on the
-# 2-core machine of benchmarks/, so those run on one thread with BLAS's own threads.
-_MIN_MACS_PER_ROW_FOR_THREADS = 1 << 17
 
 
 # ----------------------------------------------------------------------------- layers
@@ -259,39 +254,55 @@ def cost_and_grad(
     ``with_grad=False`` only the forward pass runs (about a third of the work, what
     finite differences need) and the gradient is None.
     """
+    m = problem.m
+    if m < 2 * _MIN_CHUNK_ROWS:
+        return _cost_and_grad_on_threads(p, problem, lambda_, with_grad, 1)
+    with single_threaded_blas() as n_threads:
+        n_threads = max(1, min(n_threads, m // _MIN_CHUNK_ROWS))
+        return _cost_and_grad_on_threads(p, problem, lambda_, with_grad, n_threads)
+
+
+def _cost_and_grad_on_threads(
+    p: NDArray, problem: Problem, lambda_: float, with_grad: bool, n_threads: int
+) -> tuple[float, NDArray | None]:
+    """``cost_and_grad`` with the row chunks shared by ``n_threads`` threads."""
     layout, X, labels = problem.layout, problem.X, problem.labels
     m, n_in = X.shape
     dtype = np.float32 if X.dtype == np.float32 else np.result_type(X.dtype, p.dtype)
     Thetas = roll(p.astype(dtype, copy=False), layout)
-    n_threads = _n_threads(m, layout)
-    chunk = min(-(-m // n_threads), max(_MIN_CHUNK_ROWS, _CHUNK_ELEMENTS // n_in))
-    bounds = [m * k // n_threads for k in range(n_threads + 1)]
+    chunk = min(max(_MIN_CHUNK_ROWS, _CHUNK_ELEMENTS // n_in), -(-m // n_threads))
+    # Chunks are handed out one at a time, so when there are more chunks than threads
+    # a thread slowed down by another busy thread on its core takes fewer of them.
+    starts = iter(range(0, m, chunk))
+    starts_lock = threading.Lock()
 
-    def rows_of_thread(k: int) -> tuple[float, NDArray | None]:
+    def next_start() -> int | None:
+        with starts_lock:
+            return next(starts, None)
+
+    def work(k: int) -> tuple[float, NDArray | None]:
         acts = problem.buffers(dtype, k, chunk)
         total = np.zeros(layout.size, dtype=dtype) if with_grad else None
-        # One chunk writes straight into the total; more add up through a scratch vector.
-        several = bounds[k + 1] - bounds[k] > chunk
-        grad = np.empty_like(total) if with_grad and several else total
+        grad = np.empty_like(total) if with_grad else None
         grads = roll(grad, layout) if with_grad else None
         J = 0.0
-        for start in range(bounds[k], bounds[k + 1], chunk):
-            stop = min(start + chunk, bounds[k + 1])
+        while (start := next_start()) is not None:
+            stop = min(start + chunk, m)
             J += _chunk_cost_grad(Thetas, X[start:stop], labels[start:stop], m, acts, grads)
-            if grad is not total:
+            if with_grad:
                 total += grad
         return J, total
 
     if n_threads == 1:
-        parts = [rows_of_thread(0)]
+        parts = [work(0)]
     else:
-        with _single_threaded_blas():
-            # Each task runs in a copy of the caller's context (numpy's errstate).
-            futures = [
-                _pool().submit(contextvars.copy_context().run, rows_of_thread, k)
-                for k in range(1, n_threads)
-            ]
-            parts = [rows_of_thread(0)] + [f.result() for f in futures]
+        # Each task runs in a copy of the caller's context (numpy's errstate).
+        futures = [
+            _pool().submit(contextvars.copy_context().run, work, k) for k in range(1, n_threads)
+        ]
+        parts = [work(0)]
+        # A task still queued behind another call's has nothing left to do: drop it.
+        parts += [f.result() for f in futures if not f.cancel()]
     J = sum(part[0] for part in parts) / m
     if not with_grad:
         return J + _regularize(p, None, layout, lambda_, m), None
@@ -303,11 +314,16 @@ def cost_and_grad(
 
 
 # ----------------------------------------------------------------------------- threads
-# numpy's BLAS pool sets how many threads cost_and_grad uses.  While its threads run,
-# every BLAS is limited to one thread (the limit is global to the process, so it is
-# counted: nested or concurrent calls restore it only when the last one leaves).
+# nnmat runs its own threads, one per thread numpy's BLAS may use, and limits every
+# BLAS to one thread meanwhile: on the 2-core machine of benchmarks/, two single-threaded
+# BLAS calls on half the rows each ran faster than one two-threaded call on all rows,
+# and the sigmoids and logs between the GEMMs run on every core too.  The limit is
+# global to the process, so it is counted: nested or concurrent holders (trainNN holds
+# it around the whole optimization) restore it only when the last one leaves.  Nothing
+# in a call runs multithreaded BLAS: OpenBLAS threads spin for ~0.1 s after each
+# threaded call and would take a core from nnmat's own threads.
 _threads_lock = threading.Lock()
-_threads_state: dict = {"users": 0, "limit": None, "controller": None, "pool": None}
+_threads_state: dict = {"users": 0, "limit": None, "threads": 1, "controller": None, "pool": None}
 
 
 def blas_controller():
@@ -330,15 +346,29 @@ def numpy_blas_controllers() -> list:
     ]
 
 
-def _n_threads(m: int, layout: ParamLayout) -> int:
-    """Threads for m rows: numpy's BLAS thread count when the work is big enough, else 1."""
-    # Each forward GEMM does about one multiply-add per weight and row.
-    if m < 2 * _MIN_CHUNK_ROWS or layout.size < _MIN_MACS_PER_ROW_FOR_THREADS:
-        return 1
-    if _threads_state["users"]:  # another call holds BLAS at one thread right now
-        return 1
-    n = max((lib.num_threads for lib in numpy_blas_controllers()), default=1)
-    return max(1, min(n, os.cpu_count() or 1, m // _MIN_CHUNK_ROWS))
+@contextmanager
+def single_threaded_blas():
+    """Limit every BLAS to one thread; yields how many threads nnmat may run.
+
+    That is the thread count numpy's BLAS had when the first holder entered (1 when
+    the caller limited it to keep nnmat on one thread, or when threadpoolctl finds no
+    BLAS it can control), at most the number of cores.
+    """
+    with _threads_lock:
+        if _threads_state["users"] == 0:
+            n = max((lib.num_threads for lib in numpy_blas_controllers()), default=1)
+            _threads_state["threads"] = max(1, min(n, os.cpu_count() or 1))
+            _threads_state["limit"] = blas_controller().limit(limits=1, user_api="blas")
+        _threads_state["users"] += 1
+        n_threads = _threads_state["threads"]
+    try:
+        yield n_threads
+    finally:
+        with _threads_lock:
+            _threads_state["users"] -= 1
+            if _threads_state["users"] == 0:
+                _threads_state["limit"].restore_original_limits()
+                _threads_state["limit"] = None
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -348,22 +378,6 @@ def _pool() -> ThreadPoolExecutor:
                 max_workers=max(1, (os.cpu_count() or 2) - 1), thread_name_prefix="nnmat"
             )
         return _threads_state["pool"]
-
-
-@contextmanager
-def _single_threaded_blas():
-    with _threads_lock:
-        if _threads_state["users"] == 0:
-            _threads_state["limit"] = blas_controller().limit(limits=1, user_api="blas")
-        _threads_state["users"] += 1
-    try:
-        yield
-    finally:
-        with _threads_lock:
-            _threads_state["users"] -= 1
-            if _threads_state["users"] == 0:
-                _threads_state["limit"].restore_original_limits()
-                _threads_state["limit"] = None
 
 
 # ----------------------------------------------------------------------------- public API
@@ -476,9 +490,10 @@ def nnCostFunction(
     call.  The loss is computed from the output logits, so it stays finite when
     sigmoids saturate.  The caller's arrays are never modified.
     J is a Python float and grad a new float64 vector whatever the precision of X.
-    Wide networks (at least 131072 weights, as 784-300-10) with m >= 512 run on as
-    many threads as numpy's BLAS may use, each calling BLAS single-threaded; limit
-    numpy's BLAS (``threadpoolctl.threadpool_limits(1)``) to keep a call on one thread.
+    With m >= 512 a call runs on as many threads as numpy's BLAS may use, each
+    calling BLAS single-threaded (every BLAS in the process is limited to one thread
+    for the duration of the call); limit numpy's BLAS
+    (``threadpoolctl.threadpool_limits(1)``) to keep a call on one thread.
 
     Examples
     --------

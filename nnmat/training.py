@@ -19,14 +19,13 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 from scipy.optimize import OptimizeResult, minimize
 
 from ._checks import check_lambda
-from .network import blas_controller, cost_and_grad, numpy_blas_controllers, prepare_problem
+from .network import cost_and_grad, prepare_problem, single_threaded_blas
 from .params import as_layer_sizes, as_param_vector, param_layout, roll
 
 __all__ = ["ConvergenceWarning", "trainNN"]
@@ -37,25 +36,6 @@ METHODS = ("L-BFGS-B", "CG", "BFGS")
 
 class ConvergenceWarning(UserWarning):
     """The optimizer stopped (usually at ``maxiter``) before meeting its tolerance."""
-
-
-def _limit_scipy_blas():
-    """Limit BLAS pools other than numpy's to one thread while minimize runs.
-
-    scipy's wheels bring their own OpenBLAS.  L-BFGS-B calls it for tiny vector
-    operations and its idle threads spin against numpy's GEMM threads on the same
-    cores, which slowed training several times over on a 2-core machine.
-    """
-    controller = blas_controller()
-    numpy_blas = {lib.filepath for lib in numpy_blas_controllers()}
-    others = [
-        lib.filepath
-        for lib in controller.lib_controllers
-        if lib.user_api == "blas" and lib.filepath not in numpy_blas
-    ]
-    if not others or not numpy_blas:
-        return nullcontext()  # one shared BLAS: limiting it would slow numpy too
-    return controller.select(filepath=others).limit(limits=1)
 
 
 def trainNN(
@@ -192,7 +172,11 @@ def trainNN(
         # Let maxiter, not the evaluation budget, be what stops the run.
         options["maxfun"] = max(15000, 20 * int(maxiter))
     start = time.perf_counter()
-    with _limit_scipy_blas():
+    # nnmat's cost runs its own threads with BLAS at one thread.  Holding that limit
+    # for the whole run also keeps the optimizer's BLAS (scipy's own OpenBLAS, for
+    # L-BFGS-B) single-threaded: its idle threads would otherwise spin against
+    # nnmat's on the same cores, which slowed training several times over.
+    with single_threaded_blas():
         res = minimize(
             fun, p0, jac=True, method=method, tol=tol, callback=on_iteration, options=options
         )

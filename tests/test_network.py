@@ -3,13 +3,16 @@
 import gc
 import itertools
 import math
+import os
 import re
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
 
 from nnmat import (
     checkNNGradients,
@@ -22,7 +25,6 @@ from nnmat import (
     rollParams,
     unrollParams,
 )
-from nnmat.params import param_layout
 
 # --------------------------------------------------------------------------- helpers
 
@@ -317,26 +319,79 @@ def test_tiny_losses_keep_full_relative_precision():
     )
 
 
-@pytest.mark.parametrize("threads", [False, True], ids=["chunks", "threads+chunks"])
-def test_row_chunks_and_threads_add_up_to_the_same_gradient(threads, rng, monkeypatch):
-    # Shrink the chunk and thread thresholds so a small problem takes the paths that
-    # W2-sized problems take: several chunks per thread, and two threads.
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+@pytest.mark.parametrize("with_grad", [True, False], ids=["grad", "cost_only"])
+def test_row_chunks_on_threads_add_up_to_the_same_cost_and_gradient(
+    n_threads, with_grad, rng, monkeypatch
+):
+    # Shrink the chunks so a small problem takes the paths W2-sized problems take:
+    # several chunks per thread, handed out to 1, 2 or 3 threads whatever this
+    # machine's core count.
     monkeypatch.setattr(network, "_CHUNK_ELEMENTS", 64)
     monkeypatch.setattr(network, "_MIN_CHUNK_ROWS", 16)
-    if threads:
-        monkeypatch.setattr(network, "_MIN_MACS_PER_ROW_FOR_THREADS", 1)
-    sizes, m = (9, 7, 6, 4), 203  # an odd m: chunks and threads of unequal sizes
+    sizes, m = (9, 7, 6, 4), 203  # an odd m: chunks of unequal sizes
     Thetas, X, y = random_problem(rng, sizes, m, scale=3.0)
-    layout = param_layout(sizes)
-    n_threads = network._n_threads(m, layout)
-    if threads and n_threads < 2:
-        pytest.skip("numpy's BLAS runs one thread here, so the threaded path is off")
-    if not threads:
-        assert n_threads == 1  # narrow networks stay on one thread
-    J, grad = network.cost_and_grad(unrollParams(Thetas), network.prepare_problem(sizes, X, y), 0.7)
+    problem = network.prepare_problem(sizes, X, y)
+    J, grad = network._cost_and_grad_on_threads(
+        unrollParams(Thetas), problem, 0.7, with_grad, n_threads
+    )
     J_ref, grad_ref = course_reference(Thetas, X, y, 0.7)
     assert_allclose(J, J_ref, rtol=1e-12)
-    assert_allclose(grad, grad_ref, rtol=0, atol=1e-12 * np.abs(grad_ref).max())
+    if with_grad:
+        assert_allclose(grad, grad_ref, rtol=0, atol=1e-12 * np.abs(grad_ref).max())
+    else:
+        assert grad is None
+
+
+def blas_thread_counts():
+    libs = network.blas_controller().lib_controllers
+    return [lib.num_threads for lib in libs if lib.user_api == "blas"]
+
+
+def test_a_call_uses_the_blas_thread_count_and_restores_it(rng, monkeypatch):
+    seen = []
+    inner = network._cost_and_grad_on_threads
+
+    def spy(p, problem, lambda_, with_grad, n_threads):
+        seen.append((n_threads, blas_thread_counts()))
+        return inner(p, problem, lambda_, with_grad, n_threads)
+
+    monkeypatch.setattr(network, "_cost_and_grad_on_threads", spy)
+    sizes = (5, 4, 3)
+    Thetas, X, y = random_problem(rng, sizes, 600)
+    before = blas_thread_counts()
+    numpy_threads = max(lib.num_threads for lib in network.numpy_blas_controllers())
+    nnCostFunction(unrollParams(Thetas), 5, 4, 3, X, y, 1.0)
+    assert blas_thread_counts() == before
+    n_threads, during = seen[-1]
+    assert n_threads == min(numpy_threads, os.cpu_count())
+    assert set(during) == {1}  # every BLAS single-threaded while nnmat's threads run
+    with threadpool_limits(1, user_api="blas"):  # the documented way to stay on one thread
+        nnCostFunction(unrollParams(Thetas), 5, 4, 3, X, y, 1.0)
+    assert seen[-1][0] == 1
+    nnCostFunction(unrollParams(Thetas)[:], 5, 4, 3, X[:500], y[:500], 1.0)
+    assert seen[-1][0] == 1  # m < 512: one thread, BLAS left alone
+
+
+def test_nested_limits_restore_only_when_the_last_holder_leaves():
+    before = blas_thread_counts()
+    with network.single_threaded_blas() as outer:
+        with network.single_threaded_blas() as inner:
+            assert inner == outer  # the count from before the first limit
+        assert set(blas_thread_counts()) == {1}
+    assert blas_thread_counts() == before
+
+
+def test_concurrent_calls_from_two_threads(rng):
+    sizes = (12, 8, 4)
+    Thetas, X, y = random_problem(rng, sizes, 2000, scale=2.0)
+    p = unrollParams(Thetas)
+    expected = nnCostFunction(p, 12, 8, 4, X, y, 0.5)
+    with ThreadPoolExecutor(2) as callers:
+        results = list(callers.map(lambda _: nnCostFunction(p, 12, 8, 4, X, y, 0.5), range(8)))
+    for J, grad in results:
+        assert_allclose(J, expected[0], rtol=1e-13)
+        assert_allclose(grad, expected[1], rtol=0, atol=1e-13 * np.abs(expected[1]).max())
 
 
 @pytest.mark.parametrize("lambda_", [0.0, 2.0])
