@@ -1,7 +1,9 @@
 """Benchmark nnmat's cost+gradient against the matrix-multiply floor and its peers.
 
 One command measures, interleaved in one process (every repeat runs each candidate
-once, in a rotating order) and reports medians and ratios to the float64 floor::
+once, in a rotating order; each timed call comes after an idle pause of ``--settle``
+seconds, so no candidate inherits the previous one's busy thread pools, and 0.1 s of
+untimed calls of its own) and reports medians and ratios to the float64 floor::
 
     python benchmarks/bench.py                        # W1, W2, W3, training, memory
     python benchmarks/bench.py --workloads W1 --markdown results.md
@@ -21,6 +23,8 @@ Candidates (the peers run only when installed):
   and ``delta @ W`` per hidden layer.
 * ``nnmat f64`` / ``nnmat f32``: ``nnmat.nnCostFunction`` (the f32 row passes a float32 X,
   which the cost follows).
+* ``nnmat f64 after GEMM``: ``nnmat f64`` timed right after an untimed multithreaded
+  numpy GEMM, whose OpenBLAS threads then spin for about 0.1 s against nnmat's own.
 * ``naive numpy``: the course's ``nnCostFunction.m`` transcribed literally (bias columns
   concatenated, one-hot Y, sigmoidGradient recomputed from z): the baseline nnmat replaces.
 * ``sklearn f64``: ``MLPClassifier(activation="logistic", alpha=lambda)._loss_grad_lbfgs``,
@@ -79,6 +83,8 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = 20261203
 LAMBDA = 1.0
 EPSILON_INIT = 0.12
+# Seconds of untimed calls before each timed call (with --settle > 0).
+WARMUP = 0.1
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,23 @@ def nnmat_factory(w: Workload, X: np.ndarray) -> Callable[[], object]:
     y, p = make_labels_params(w)
     n_in, *hidden, K = w.layer_sizes
     return lambda: nnmat.nnCostFunction(p, n_in, hidden, K, X, y, LAMBDA)
+
+
+def nnmat_after_gemm_factory(w: Workload, X: np.ndarray) -> Callable[[], object]:
+    """``nnmat f64`` timed right after a multithreaded numpy GEMM (not timed itself).
+
+    OpenBLAS's threads keep spinning for about 0.1 s after a threaded call and take
+    a core from nnmat's own threads: what a caller sees who has just used numpy's
+    BLAS, or a benchmark that times nnmat right after a BLAS-threaded candidate.
+    """
+    run = nnmat_factory(w, X)
+    A = np.random.default_rng(SEED).random((256, 256))
+
+    def timed() -> object:
+        return run()
+
+    timed.before = lambda: A @ A  # type: ignore[attr-defined]
+    return timed
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -278,6 +301,7 @@ CANDIDATES: dict[str, tuple[Factory, str]] = {
     "floor f32": (floor_factory, "f32"),
     "nnmat f64": (nnmat_factory, "f64"),
     "nnmat f32": (nnmat_factory, "f32"),
+    "nnmat f64 after GEMM": (nnmat_after_gemm_factory, "f64"),
     "naive numpy": (naive_factory, "f64"),
     "sklearn f64": (sklearn_factory, "f64"),
     "torch f64": (torch_factory, "f64"),
@@ -288,12 +312,18 @@ COLUMNS = [*CANDIDATES, "octave"]
 
 # ---------------------------------------------------------------------------- timing
 def time_interleaved(
-    fns: dict[str, Callable[[], object]], repeats: int | None, budget: float
+    fns: dict[str, Callable[[], object]], repeats: int | None, budget: float, settle: float = 0.0
 ) -> dict[str, list[float]]:
     """Time every callable ``repeats`` times, interleaved, in a rotating order.
 
     Without ``repeats``, as many repeats (5..50) as fit in about ``budget`` seconds,
-    judged from one warm-up call each.
+    judged from one warm-up call each.  With ``settle`` > 0, each timed call comes
+    after ``settle`` seconds of sleep, so the previous candidate's thread pools
+    (OpenBLAS spins about 0.1 s after a threaded call) have gone idle, and then
+    ``WARMUP`` seconds (at least one call) of untimed calls of the same candidate, so
+    it is timed in its own steady state, as in an optimizer's loop (threads awake,
+    data in cache).  A callable's own untimed ``before()`` step, when it has one,
+    runs last.
     """
     names = list(fns)
     warm = 0.0
@@ -301,12 +331,26 @@ def time_interleaved(
         t0 = time.perf_counter()
         fns[name]()
         warm += time.perf_counter() - t0
+        if settle:
+            warm += settle + max(WARMUP, time.perf_counter() - t0)
     if repeats is None:
         repeats = int(min(50, max(5, budget / max(warm, 1e-9))))
     times: dict[str, list[float]] = {name: [] for name in names}
     for r in range(repeats):
         k = r % len(names)
         for name in names[k:] + names[:k]:
+            if settle:
+                time.sleep(settle)
+                # Warm up for WARMUP seconds (at least one call): after a pause the
+                # machine's idle cores take a few calls to run at full speed again.
+                t0 = time.perf_counter()
+                while True:
+                    fns[name]()
+                    if time.perf_counter() - t0 >= WARMUP:
+                        break
+            before = getattr(fns[name], "before", None)
+            if before is not None:
+                before()
             t0 = time.perf_counter()
             fns[name]()
             times[name].append(time.perf_counter() - t0)
@@ -561,7 +605,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workloads", default="W1,W2,W3", help="comma-separated, e.g. W1,W3")
     ap.add_argument("--quick", action="store_true", help="tiny sizes, few repeats (smoke run)")
     ap.add_argument("--repeats", type=int, default=None, help="repeats per candidate")
-    ap.add_argument("--budget", type=float, default=20.0, help="seconds per workload")
+    ap.add_argument("--budget", type=float, default=30.0, help="seconds per workload")
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=0.15,
+        help="idle seconds, then 0.1 s of untimed calls, before each timed call "
+        "(0: neither, candidates back to back); default 0.15",
+    )
     ap.add_argument(
         "--candidates",
         default=None,
@@ -610,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
                 fns[name] = factory(w, X[dt])
             except ImportError as exc:
                 print(f"  {name}: skipped ({exc})")
-        times = time_interleaved(fns, repeats, budget)
+        times = time_interleaved(fns, repeats, budget, 0.0 if args.quick else args.settle)
         med = {name: statistics.median(t) for name, t in times.items()}
         if not args.no_octave and octave_available():
             n_oct = max(3, min(len(next(iter(times.values()))), 15))
@@ -692,7 +743,7 @@ def main(argv: list[str] | None = None) -> int:
             "|---|---|",
         ]
         for name in wanted:
-            if name.startswith("floor"):
+            if name.startswith("floor") or name.endswith("after GEMM"):  # not new runs
                 continue
             try:
                 peak = peak_memory(name, w, args.quick)
