@@ -32,7 +32,7 @@ import os
 import threading
 import weakref
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -280,17 +280,26 @@ def _cost_and_grad_on_threads(
         with starts_lock:
             return next(starts, None)
 
+    def stop_handing_out() -> None:
+        nonlocal starts
+        with starts_lock:
+            starts = iter(())
+
     def work(k: int) -> tuple[float, NDArray | None]:
         acts = problem.buffers(dtype, k, chunk)
         total = np.zeros(layout.size, dtype=dtype) if with_grad else None
         grad = np.empty_like(total) if with_grad else None
         grads = roll(grad, layout) if with_grad else None
         J = 0.0
-        while (start := next_start()) is not None:
-            stop = min(start + chunk, m)
-            J += _chunk_cost_grad(Thetas, X[start:stop], labels[start:stop], m, acts, grads)
-            if with_grad:
-                total += grad
+        try:
+            while (start := next_start()) is not None:
+                stop = min(start + chunk, m)
+                J += _chunk_cost_grad(Thetas, X[start:stop], labels[start:stop], m, acts, grads)
+                if with_grad:
+                    total += grad
+        except BaseException:
+            stop_handing_out()  # the call has failed: the other threads stop too
+            raise
         return J, total
 
     if n_threads == 1:
@@ -300,7 +309,13 @@ def _cost_and_grad_on_threads(
         futures = [
             _pool().submit(contextvars.copy_context().run, work, k) for k in range(1, n_threads)
         ]
-        parts = [work(0)]
+        try:
+            parts = [work(0)]
+        except BaseException:
+            # The helpers finish their current chunk before the error leaves: they
+            # use this problem's buffers and the BLAS limit.
+            wait(futures)
+            raise
         # A task still queued behind another call's has nothing left to do: drop it.
         parts += [f.result() for f in futures if not f.cancel()]
     J = sum(part[0] for part in parts) / m

@@ -373,6 +373,37 @@ def test_a_call_uses_the_blas_thread_count_and_restores_it(rng, monkeypatch):
     assert seen[-1][0] == 1  # m < 512: one thread, BLAS left alone
 
 
+def test_an_error_in_a_thread_stops_the_others_and_restores_blas(rng, monkeypatch):
+    monkeypatch.setattr(network, "_CHUNK_ELEMENTS", 64)
+    monkeypatch.setattr(network, "_MIN_CHUNK_ROWS", 16)
+    sizes = (9, 7, 4)
+    Thetas, X, y = random_problem(rng, sizes, 400)
+    problem = network.prepare_problem(sizes, X, y)
+    p = unrollParams(Thetas)
+    inner = network._chunk_cost_grad
+    calls = []
+
+    def failing(Thetas, X, *args):
+        calls.append(len(X))
+        if len(calls) == 3:
+            raise FloatingPointError("chunk 3")
+        return inner(Thetas, X, *args)
+
+    monkeypatch.setattr(network, "_chunk_cost_grad", failing)
+    before = blas_thread_counts()
+    with pytest.raises(FloatingPointError, match="chunk 3"), network.single_threaded_blas():
+        network._cost_and_grad_on_threads(p, problem, 0.0, True, 2)
+    assert blas_thread_counts() == before
+    n_chunks = len(calls)
+    assert n_chunks < 400 // 16  # the chunks left were not handed out
+    monkeypatch.setattr(network, "_chunk_cost_grad", inner)
+    J, grad = network._cost_and_grad_on_threads(p, problem, 0.0, True, 2)
+    assert len(calls) == n_chunks  # no helper was still running the failed call
+    J_ref, grad_ref = course_reference(Thetas, X, y, 0.0)
+    assert_allclose(J, J_ref, rtol=1e-12)
+    assert_allclose(grad, grad_ref, rtol=0, atol=1e-12 * np.abs(grad_ref).max())
+
+
 def test_nested_limits_restore_only_when_the_last_holder_leaves():
     before = blas_thread_counts()
     with network.single_threaded_blas() as outer:
