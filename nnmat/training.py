@@ -99,6 +99,15 @@ def trainNN(
         When the optimizer stops before meeting its tolerance, typically at
         ``maxiter`` (which is how the course trains).
 
+    Notes
+    -----
+    While ``minimize`` runs, every BLAS in the process is limited to one thread
+    (threadpoolctl; the previous settings come back when trainNN returns or
+    raises).  The cost spreads its row chunks over as many threads as numpy's BLAS
+    had before, so the cores stay busy, and the optimizer's own BLAS (scipy's
+    OpenBLAS, for L-BFGS-B) has no idle threads left to spin against them.  numpy
+    work in ``callback`` runs with that single-threaded BLAS too.
+
     Examples
     --------
     >>> import warnings

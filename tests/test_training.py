@@ -2,10 +2,12 @@
 
 import itertools
 import re
+import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from threadpoolctl import threadpool_info
 
 from nnmat import (
     ConvergenceWarning,
@@ -160,3 +162,18 @@ def test_bad_initial_params_are_named(blobs):
     )
     with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
         trainNN(np.zeros(5), 2, 4, 3, X, y)
+
+
+def test_blas_runs_single_threaded_during_training_and_is_restored(blobs):
+    p0, X, y = blobs
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    seen = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        trainNN(p0, 2, 4, 3, X, y, 0.1, maxiter=3, callback=lambda _: seen.append(blas_threads()))
+    assert seen and all(set(counts) == {1} for counts in seen)
+    assert blas_threads() == before
