@@ -27,7 +27,6 @@ logs) runs on every core too (see ``single_threaded_blas``).
 
 from __future__ import annotations
 
-import contextvars
 import os
 import threading
 import weakref
@@ -265,65 +264,70 @@ def cost_and_grad(
 def _cost_and_grad_on_threads(
     p: NDArray, problem: Problem, lambda_: float, with_grad: bool, n_threads: int
 ) -> tuple[float, NDArray | None]:
-    """``cost_and_grad`` with the row chunks shared by ``n_threads`` threads."""
+    """``cost_and_grad`` with the rows split into ``n_threads`` parts, one per thread.
+
+    Each part is a fixed range of rows, summed chunk by chunk in order, and the parts
+    are added in order, so a call gives the same bits every time.  A part whose
+    helper task has not started when the caller is done with its own part (queued
+    behind another call's, or no pool thread after a fork) is run by the caller.
+    """
     layout, X, labels = problem.layout, problem.X, problem.labels
     m, n_in = X.shape
     dtype = np.float32 if X.dtype == np.float32 else np.result_type(X.dtype, p.dtype)
     Thetas = roll(p.astype(dtype, copy=False), layout)
     chunk = min(max(_MIN_CHUNK_ROWS, _CHUNK_ELEMENTS // n_in), -(-m // n_threads))
-    # Chunks are handed out one at a time, so when there are more chunks than threads
-    # a thread slowed down by another busy thread on its core takes fewer of them.
-    starts = iter(range(0, m, chunk))
-    starts_lock = threading.Lock()
+    bounds = [m * k // n_threads for k in range(n_threads + 1)]
+    failed = threading.Event()  # set by the first failing part: the others stop early
 
-    def next_start() -> int | None:
-        with starts_lock:
-            return next(starts, None)
-
-    def stop_handing_out() -> None:
-        nonlocal starts
-        with starts_lock:
-            starts = iter(())
-
-    def work(k: int) -> tuple[float, NDArray | None]:
-        acts = problem.buffers(dtype, k, chunk)
+    def part(k: int, slot: int) -> tuple[float, NDArray | None]:
+        acts = problem.buffers(dtype, slot, chunk)
         total = np.zeros(layout.size, dtype=dtype) if with_grad else None
-        grad = np.empty_like(total) if with_grad else None
+        # One chunk writes straight into the total; more add up through a scratch vector.
+        several = bounds[k + 1] - bounds[k] > chunk
+        grad = np.empty_like(total) if with_grad and several else total
         grads = roll(grad, layout) if with_grad else None
         J = 0.0
         try:
-            while (start := next_start()) is not None:
-                stop = min(start + chunk, m)
+            for start in range(bounds[k], bounds[k + 1], chunk):
+                if failed.is_set():
+                    break
+                stop = min(start + chunk, bounds[k + 1])
                 J += _chunk_cost_grad(Thetas, X[start:stop], labels[start:stop], m, acts, grads)
-                if with_grad:
+                if grad is not total:
                     total += grad
         except BaseException:
-            stop_handing_out()  # the call has failed: the other threads stop too
+            failed.set()
             raise
         return J, total
 
     if n_threads == 1:
-        parts = [work(0)]
+        parts = [part(0, 0)]
     else:
-        # Each task runs in a copy of the caller's context (numpy's errstate).
-        futures = [
-            _pool().submit(contextvars.copy_context().run, work, k) for k in range(1, n_threads)
-        ]
+        # numpy 1.x keeps errstate per thread: hand the caller's to the helpers.
+        err, errcall = np.geterr(), np.geterrcall()
+
+        def helper(k: int) -> tuple[float, NDArray | None]:
+            with np.errstate(call=errcall, **err):
+                return part(k, k)
+
+        futures = [_pool().submit(helper, k) for k in range(1, n_threads)]
         try:
-            parts = [work(0)]
+            parts = [part(0, 0)]
+            for k, future in enumerate(futures, start=1):
+                parts.append(part(k, 0) if future.cancel() else future.result())
         except BaseException:
-            # The helpers finish their current chunk before the error leaves: they
-            # use this problem's buffers and the BLAS limit.
-            wait(futures)
+            # No helper may outlive the call: they use this problem's buffers and the
+            # BLAS limit.  Running ones stop after their current chunk; queued ones
+            # are dropped (waiting for them could hang after a fork).
+            failed.set()
+            wait([f for f in futures if not f.cancel()])
             raise
-        # A task still queued behind another call's has nothing left to do: drop it.
-        parts += [f.result() for f in futures if not f.cancel()]
     J = sum(part[0] for part in parts) / m
     if not with_grad:
         return J + _regularize(p, None, layout, lambda_, m), None
     grad = parts[0][1].astype(np.float64)  # a new vector: the buffers stay private
-    for part in parts[1:]:
-        grad += part[1]
+    for part_ in parts[1:]:
+        grad += part_[1]
     J += _regularize(p, grad, layout, lambda_, m)
     return J, grad
 
@@ -338,7 +342,15 @@ def _cost_and_grad_on_threads(
 # in a call runs multithreaded BLAS: OpenBLAS threads spin for ~0.1 s after each
 # threaded call and would take a core from nnmat's own threads.
 _threads_lock = threading.Lock()
-_threads_state: dict = {"users": 0, "limit": None, "threads": 1, "controller": None, "pool": None}
+_threads_state: dict = {
+    "users": 0,
+    "saved": None,
+    "limited": False,
+    "controller": None,
+    "pool": None,
+}
+# The thread count an enclosing single_threaded_blas granted to this thread.
+_granted = threading.local()
 
 
 def blas_controller():
@@ -361,29 +373,60 @@ def numpy_blas_controllers() -> list:
     ]
 
 
+def _blas_libs() -> list:
+    return [lib for lib in blas_controller().lib_controllers if lib.user_api == "blas"]
+
+
+def _restore_blas() -> None:
+    """Give every BLAS back its saved thread count, unless someone changed it since."""
+    for lib, n in _threads_state["saved"] or ():
+        if n != 1 and lib.num_threads == 1:  # still our limit (another one since wins)
+            lib.set_num_threads(n)
+    _threads_state["saved"] = None
+
+
 @contextmanager
 def single_threaded_blas():
     """Limit every BLAS to one thread; yields how many threads nnmat may run.
 
-    That is the thread count numpy's BLAS had when the first holder entered (1 when
-    the caller limited it to keep nnmat on one thread, or when threadpoolctl finds no
-    BLAS it can control), at most the number of cores.
+    That is the thread count numpy's BLAS has when the context is entered (at most
+    the number of cores): 1 when the caller limited it to keep nnmat on one thread,
+    while another thread holds this limit, or when the limit cannot be set (no BLAS
+    threadpoolctl can control, or threadpoolctl reserves OpenBLAS's limit to
+    another Python thread).  Nested in the same thread, it yields what the outer
+    one did.
     """
+    outer = getattr(_granted, "n", None)
     with _threads_lock:
-        if _threads_state["users"] == 0:
+        if outer is not None:
+            n_threads = outer
+        else:
             n = max((lib.num_threads for lib in numpy_blas_controllers()), default=1)
-            _threads_state["threads"] = max(1, min(n, os.cpu_count() or 1))
-            _threads_state["limit"] = blas_controller().limit(limits=1, user_api="blas")
+            n_threads = max(1, min(n, os.cpu_count() or 1))
+        if _threads_state["users"] == 0:
+            libs = _blas_libs()
+            _threads_state["saved"] = [(lib, lib.num_threads) for lib in libs]
+            for lib in libs:
+                lib.set_num_threads(1)
+            # threadpoolctl lets only one Python thread at a time set OpenBLAS's
+            # limit and silently ignores the others: then BLAS keeps its threads
+            # and nnmat adds none.
+            _threads_state["limited"] = all(
+                lib.num_threads == 1 for lib in numpy_blas_controllers()
+            )
+        if not _threads_state["limited"]:
+            n_threads = 1
         _threads_state["users"] += 1
-        n_threads = _threads_state["threads"]
+    _granted.n = n_threads
     try:
         yield n_threads
     finally:
+        _granted.n = outer
         with _threads_lock:
-            _threads_state["users"] -= 1
-            if _threads_state["users"] == 0:
-                _threads_state["limit"].restore_original_limits()
-                _threads_state["limit"] = None
+            if _threads_state["users"] > 0:  # 0 in a child forked inside the context
+                _threads_state["users"] -= 1
+                if _threads_state["users"] == 0:
+                    _restore_blas()
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -393,6 +436,26 @@ def _pool() -> ThreadPoolExecutor:
                 max_workers=max(1, (os.cpu_count() or 2) - 1), thread_name_prefix="nnmat"
             )
         return _threads_state["pool"]
+
+
+def _after_fork_in_child() -> None:
+    # Only the forking thread survives: no limit holder is left to restore BLAS, the
+    # pool has no threads, and the lock may have been held by a thread that is gone.
+    global _threads_lock
+    _threads_lock = threading.Lock()
+    _granted.n = None
+    if _threads_state["users"]:
+        _threads_state["users"] = 0
+        _restore_blas()
+    _threads_state["pool"] = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        before=lambda: _threads_lock.acquire(),
+        after_in_parent=lambda: _threads_lock.release(),
+        after_in_child=_after_fork_in_child,
+    )
 
 
 # ----------------------------------------------------------------------------- public API

@@ -5,6 +5,10 @@ import itertools
 import math
 import os
 import re
+import subprocess
+import sys
+import threading
+import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
@@ -402,6 +406,178 @@ def test_an_error_in_a_thread_stops_the_others_and_restores_blas(rng, monkeypatc
     J_ref, grad_ref = course_reference(Thetas, X, y, 0.0)
     assert_allclose(J, J_ref, rtol=1e-12)
     assert_allclose(grad, grad_ref, rtol=0, atol=1e-12 * np.abs(grad_ref).max())
+
+
+def test_threaded_calls_give_the_same_bits_every_time(rng, monkeypatch):
+    monkeypatch.setattr(network, "_CHUNK_ELEMENTS", 256)
+    monkeypatch.setattr(network, "_MIN_CHUNK_ROWS", 16)
+    sizes = (20, 9, 5)
+    Thetas, X, y = random_problem(rng, sizes, 1500, scale=2.0)
+    problem = network.prepare_problem(sizes, X, y)
+    p = unrollParams(Thetas)
+    results = [network._cost_and_grad_on_threads(p, problem, 0.5, True, 2) for _ in range(20)]
+    for J, grad in results[1:]:
+        assert J == results[0][0]
+        assert_array_equal(grad, results[0][1])
+
+
+def test_helpers_see_the_callers_errstate(rng, monkeypatch):
+    monkeypatch.setattr(network, "_MIN_CHUNK_ROWS", 16)
+    seen = {}
+    inner = network._chunk_cost_grad
+
+    def spy(*args):
+        seen[threading.get_ident()] = np.geterr()["over"]
+        return inner(*args)
+
+    monkeypatch.setattr(network, "_chunk_cost_grad", spy)
+    Thetas, X, y = random_problem(rng, (5, 4, 3), 200)
+    problem = network.prepare_problem((5, 4, 3), X, y)
+    with np.errstate(over="raise"):
+        network._cost_and_grad_on_threads(unrollParams(Thetas), problem, 0.0, True, 2)
+    assert set(seen.values()) == {"raise"}
+
+
+def test_a_failing_helper_stops_before_the_error_leaves(rng, monkeypatch):
+    monkeypatch.setattr(network, "_CHUNK_ELEMENTS", 64)
+    monkeypatch.setattr(network, "_MIN_CHUNK_ROWS", 16)
+    caller = threading.get_ident()
+    inner = network._chunk_cost_grad
+    calls = []
+
+    def failing(*args):
+        calls.append(threading.get_ident())
+        if threading.get_ident() != caller:
+            raise FloatingPointError("helper")
+        time.sleep(0.001)
+        return inner(*args)
+
+    monkeypatch.setattr(network, "_chunk_cost_grad", failing)
+    Thetas, X, y = random_problem(rng, (9, 7, 4), 800)
+    problem = network.prepare_problem((9, 7, 4), X, y)
+    with pytest.raises(FloatingPointError, match="helper"):
+        network._cost_and_grad_on_threads(unrollParams(Thetas), problem, 0.0, True, 2)
+    n_calls = len(calls)
+    time.sleep(0.05)
+    assert len(calls) == n_calls  # nothing still running
+    assert n_calls < 800 // 16  # the caller stopped early too
+
+
+FORK_SCRIPT = """
+import os, signal, sys
+import numpy as np
+from nnmat import network, nnCostFunction
+
+rng = np.random.default_rng(0)
+X, y, p = rng.random((1200, 9)), rng.integers(1, 5, 1200), rng.normal(size=7 * 10 + 4 * 8)
+expected = nnCostFunction(p, 9, 7, 4, X, y, 0.5)  # starts nnmat's pool in the parent
+pid = os.fork()
+if pid == 0:  # the child: no pool thread survived the fork
+    status = 1
+    try:
+        signal.alarm(20)  # a hang kills the child
+        J, grad = nnCostFunction(p, 9, 7, 4, X, y, 0.5)
+        ok = J == expected[0] and np.array_equal(grad, expected[1])
+
+        def fail(*args):
+            raise FloatingPointError
+
+        network._chunk_cost_grad = fail
+        try:
+            nnCostFunction(p, 9, 7, 4, X, y, 0.5)
+        except FloatingPointError:
+            status = 0 if ok and network._threads_state["users"] == 0 else 2
+    finally:
+        os._exit(status)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_runs_threaded_calls_and_their_errors():
+    # In a separate process: a fork also resets OpenBLAS's threads in the forking one.
+    proc = subprocess.run(
+        [sys.executable, "-W", "ignore::DeprecationWarning", "-c", FORK_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_limit_overlapping_from_another_thread_is_not_undone(rng):
+    # Thread A limits BLAS, nnmat enters, A leaves, nnmat leaves.  Whichever of the two
+    # threadpoolctl lets set OpenBLAS's limit, the thread counts end as they began,
+    # and nnmat runs threads of its own only while BLAS is single-threaded.
+    before = blas_thread_counts()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other():
+        with threadpool_limits(1, user_api="blas"):
+            entered.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    entered.wait(10)
+    with network.single_threaded_blas() as n_threads:
+        assert n_threads == 1 or set(blas_thread_counts()) == {1}
+        leave.set()
+        thread.join(10)
+    assert blas_thread_counts() == before
+
+
+def test_calls_from_another_thread_add_threads_only_under_a_blas_limit(rng, monkeypatch):
+    seen = []
+    inner = network._cost_and_grad_on_threads
+
+    def spy(p, problem, lambda_, with_grad, n_threads):
+        seen.append((n_threads, set(blas_thread_counts())))
+        return inner(p, problem, lambda_, with_grad, n_threads)
+
+    monkeypatch.setattr(network, "_cost_and_grad_on_threads", spy)
+    Thetas, X, y = random_problem(rng, (5, 4, 3), 600)
+    p = unrollParams(Thetas)
+    before = blas_thread_counts()
+    nnCostFunction(p, 5, 4, 3, X, y, 1.0)  # this thread sets BLAS limits first
+    expected = nnCostFunction(p, 5, 4, 3, X, y, 1.0)
+    with ThreadPoolExecutor(1) as other:
+        J, grad = other.submit(nnCostFunction, p, 5, 4, 3, X, y, 1.0).result()
+    assert_allclose(J, expected[0], rtol=1e-13)
+    assert_allclose(grad, expected[1], rtol=0, atol=1e-13 * np.abs(expected[1]).max())
+    for n_threads, during in seen:
+        assert n_threads == 1 or during == {1}
+    assert blas_thread_counts() == before
+
+
+def test_a_caller_limit_counts_while_another_thread_holds_nnmats(rng, monkeypatch):
+    seen = []
+    inner = network._cost_and_grad_on_threads
+
+    def spy(p, problem, lambda_, with_grad, n_threads):
+        seen.append(n_threads)
+        return inner(p, problem, lambda_, with_grad, n_threads)
+
+    monkeypatch.setattr(network, "_cost_and_grad_on_threads", spy)
+    Thetas, X, y = random_problem(rng, (5, 4, 3), 600)
+    held, leave = threading.Event(), threading.Event()
+
+    def trainer():
+        with network.single_threaded_blas():
+            held.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=trainer)
+    thread.start()
+    held.wait(10)
+    try:
+        with threadpool_limits(1, user_api="blas"):
+            nnCostFunction(unrollParams(Thetas), 5, 4, 3, X, y, 1.0)
+    finally:
+        leave.set()
+        thread.join(10)
+    assert seen == [1]
 
 
 def test_nested_limits_restore_only_when_the_last_holder_leaves():
