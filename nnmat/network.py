@@ -336,21 +336,23 @@ def _cost_and_grad_on_threads(
 # nnmat runs its own threads, one per thread numpy's BLAS may use, and limits every
 # BLAS to one thread meanwhile: on the 2-core machine of benchmarks/, two single-threaded
 # BLAS calls on half the rows each ran faster than one two-threaded call on all rows,
-# and the sigmoids and logs between the GEMMs run on every core too.  The limit is
-# global to the process, so it is counted: nested or concurrent holders (trainNN holds
-# it around the whole optimization) restore it only when the last one leaves.  Nothing
-# in a call runs multithreaded BLAS: OpenBLAS threads spin for ~0.1 s after each
-# threaded call and would take a core from nnmat's own threads.
+# and the sigmoids and logs between the GEMMs run on every core too.  Nothing in a
+# call runs multithreaded BLAS: OpenBLAS threads spin for ~0.1 s after each threaded
+# call and would take a core from nnmat's own threads.
+#
+# The limit is global to the process, so one thread at a time holds it (the owner,
+# through threadpoolctl, entered and left in that thread as threadpoolctl requires);
+# nested holds in the owner's thread (trainNN, then each cost) share it, and calls
+# from other threads meanwhile run on their one thread and leave BLAS alone.
 _threads_lock = threading.Lock()
 _threads_state: dict = {
-    "users": 0,
-    "saved": None,
-    "limited": False,
+    "owner": None,  # ident of the thread holding the limit
+    "depth": 0,  # its nested holds
+    "granted": 1,  # threads the owner's calls may run
+    "limiter": None,  # threadpoolctl's limiter, to restore after a fork
     "controller": None,
     "pool": None,
 }
-# The thread count an enclosing single_threaded_blas granted to this thread.
-_granted = threading.local()
 
 
 def blas_controller():
@@ -373,60 +375,53 @@ def numpy_blas_controllers() -> list:
     ]
 
 
-def _blas_libs() -> list:
-    return [lib for lib in blas_controller().lib_controllers if lib.user_api == "blas"]
-
-
-def _restore_blas() -> None:
-    """Give every BLAS back its saved thread count, unless someone changed it since."""
-    for lib, n in _threads_state["saved"] or ():
-        if n != 1 and lib.num_threads == 1:  # still our limit (another one since wins)
-            lib.set_num_threads(n)
-    _threads_state["saved"] = None
-
-
 @contextmanager
 def single_threaded_blas():
     """Limit every BLAS to one thread; yields how many threads nnmat may run.
 
-    That is the thread count numpy's BLAS has when the context is entered (at most
-    the number of cores): 1 when the caller limited it to keep nnmat on one thread,
-    while another thread holds this limit, or when the limit cannot be set (no BLAS
-    threadpoolctl can control, or threadpoolctl reserves OpenBLAS's limit to
-    another Python thread).  Nested in the same thread, it yields what the outer
-    one did.
+    That is the thread count numpy's BLAS has when the limit is first taken (at
+    most the number of cores), or 1: when the caller limited BLAS to keep nnmat on
+    one thread, when another thread holds this limit (BLAS is then left alone), or
+    when the limit does not take (no BLAS threadpoolctl can control, or
+    threadpoolctl reserves OpenBLAS's limit to another Python thread).  Nested in the
+    holding thread, it yields what the outer one did.  The limit is taken and given
+    back with threadpoolctl in the holding thread, so limits set at the same time by
+    other threads interact with it as two threadpoolctl limits would.
     """
-    outer = getattr(_granted, "n", None)
+    me = threading.get_ident()
     with _threads_lock:
-        if outer is not None:
-            n_threads = outer
+        if _threads_state["owner"] is None:
+            _threads_state["owner"], _threads_state["depth"] = me, 1
+            role = "owner"
+        elif _threads_state["owner"] == me:
+            _threads_state["depth"] += 1
+            role = "nested"
         else:
-            n = max((lib.num_threads for lib in numpy_blas_controllers()), default=1)
-            n_threads = max(1, min(n, os.cpu_count() or 1))
-        if _threads_state["users"] == 0:
-            libs = _blas_libs()
-            _threads_state["saved"] = [(lib, lib.num_threads) for lib in libs]
-            for lib in libs:
-                lib.set_num_threads(1)
-            # threadpoolctl lets only one Python thread at a time set OpenBLAS's
-            # limit and silently ignores the others: then BLAS keeps its threads
-            # and nnmat adds none.
-            _threads_state["limited"] = all(
-                lib.num_threads == 1 for lib in numpy_blas_controllers()
-            )
-        if not _threads_state["limited"]:
-            n_threads = 1
-        _threads_state["users"] += 1
-    _granted.n = n_threads
-    try:
-        yield n_threads
-    finally:
-        _granted.n = outer
-        with _threads_lock:
-            if _threads_state["users"] > 0:  # 0 in a child forked inside the context
-                _threads_state["users"] -= 1
-                if _threads_state["users"] == 0:
-                    _restore_blas()
+            role = "other"
+    if role == "other":  # BLAS is held at one thread by another thread: stay on this one
+        yield 1
+    elif role == "nested":
+        try:
+            yield _threads_state["granted"]
+        finally:
+            with _threads_lock:
+                _threads_state["depth"] -= 1
+    else:
+        try:
+            numpy_libs = numpy_blas_controllers()
+            n = max((lib.num_threads for lib in numpy_libs), default=1)
+            blas = [lib for lib in blas_controller().lib_controllers if lib.user_api == "blas"]
+            if all(lib.num_threads == 1 for lib in blas):
+                yield 1  # limited already (by the caller, say): nothing to set or restore
+            else:
+                with blas_controller().limit(limits=1, user_api="blas") as limiter:
+                    _threads_state["limiter"] = limiter
+                    took = all(lib.num_threads == 1 for lib in numpy_libs)
+                    _threads_state["granted"] = max(1, min(n, os.cpu_count() or 1)) if took else 1
+                    yield _threads_state["granted"]
+        finally:
+            with _threads_lock:
+                _threads_state.update(owner=None, depth=0, granted=1, limiter=None)
 
 
 def _pool() -> ThreadPoolExecutor:
@@ -439,23 +434,28 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _after_fork_in_child() -> None:
-    # Only the forking thread survives: no limit holder is left to restore BLAS, the
-    # pool has no threads, and the lock may have been held by a thread that is gone.
+    # Only the forking thread survives, with a pool that has no threads.  The lock may
+    # have been held by a thread that is gone.  A limit held by such a thread would
+    # never be restored: restore it here (a limit held by the forking thread itself
+    # is restored when its context exits, as in the parent).
     global _threads_lock
     _threads_lock = threading.Lock()
-    _granted.n = None
-    if _threads_state["users"]:
-        _threads_state["users"] = 0
-        _restore_blas()
     _threads_state["pool"] = None
+    owner, limiter = _threads_state["owner"], _threads_state["limiter"]
+    if owner is not None and owner != threading.get_ident():
+        _threads_state.update(owner=None, depth=0, granted=1, limiter=None)
+        if limiter is not None:
+            limiter.restore_original_limits()
+        import threadpoolctl
+
+        # Recent threadpoolctl lets one thread own OpenBLAS's limit: that one is gone.
+        openblas = getattr(threadpoolctl, "OpenBLASController", None)
+        if hasattr(openblas, "clear_controlling_thread"):
+            openblas.clear_controlling_thread(force=True)
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(
-        before=lambda: _threads_lock.acquire(),
-        after_in_parent=lambda: _threads_lock.release(),
-        after_in_child=_after_fork_in_child,
-    )
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 # ----------------------------------------------------------------------------- public API
@@ -571,7 +571,10 @@ def nnCostFunction(
     With m >= 512 a call runs on as many threads as numpy's BLAS may use, each
     calling BLAS single-threaded (every BLAS in the process is limited to one thread
     for the duration of the call); limit numpy's BLAS
-    (``threadpoolctl.threadpool_limits(1)``) to keep a call on one thread.
+    (``threadpoolctl.threadpool_limits(1)``) to keep a call on one thread.  A call
+    made while another thread holds that limit (a ``trainNN`` running in a
+    background thread, say) runs on its own thread.  Results are the same bits on
+    every call with the same thread count.
 
     Examples
     --------

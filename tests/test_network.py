@@ -486,9 +486,33 @@ if pid == 0:  # the child: no pool thread survived the fork
         try:
             nnCostFunction(p, 9, 7, 4, X, y, 0.5)
         except FloatingPointError:
-            status = 0 if ok and network._threads_state["users"] == 0 else 2
+            status = 0 if ok and network._threads_state["owner"] is None else 2
     finally:
         os._exit(status)
+_, status = os.waitpid(pid, 0)
+if os.waitstatus_to_exitcode(status):
+    sys.exit("a threaded call in the child failed")
+
+# A fork while this thread holds the limit: the child's context exits and restores.
+def counts():
+    return [lib.num_threads for lib in network.blas_controller().lib_controllers
+            if lib.user_api == "blas"]
+
+network._chunk_cost_grad = network.__dict__["_chunk_cost_grad"]
+before = counts()
+with network.single_threaded_blas():
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            signal.alarm(20)
+            J, grad = nnCostFunction(p, 9, 7, 4, X, y, 0.5)
+            ok = J == expected[0] and np.array_equal(grad, expected[1])
+        finally:
+            if pid == 0 and not ok:
+                os._exit(3)
+if pid == 0:
+    os._exit(0 if counts() == before else 4)
 _, status = os.waitpid(pid, 0)
 sys.exit(os.waitstatus_to_exitcode(status))
 """
@@ -578,6 +602,40 @@ def test_a_caller_limit_counts_while_another_thread_holds_nnmats(rng, monkeypatc
         leave.set()
         thread.join(10)
     assert seen == [1]
+
+
+def test_holders_in_two_threads_leave_blas_as_it_was(rng):
+    # The main thread holds the limit; thread B asks while it does, then main leaves
+    # first and B last.  B runs on its one thread and does not touch BLAS.
+    before = blas_thread_counts()
+    inside, leave = threading.Event(), threading.Event()
+    granted = []
+
+    def other():
+        with network.single_threaded_blas() as n:
+            granted.append(n)
+            inside.set()
+            leave.wait(10)
+
+    with network.single_threaded_blas() as n_main:
+        thread = threading.Thread(target=other)
+        thread.start()
+        inside.wait(10)
+    leave.set()
+    thread.join(10)
+    assert granted == [1]
+    assert blas_thread_counts() == before
+    with network.single_threaded_blas() as n_again:
+        assert n_again == n_main
+
+
+def test_a_call_from_another_thread_leaves_threadpoolctl_usable(rng):
+    # After nnmat ran in a worker thread, this thread's own limits still take effect.
+    Thetas, X, y = random_problem(rng, (5, 4, 3), 600)
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(nnCostFunction, unrollParams(Thetas), 5, 4, 3, X, y, 1.0).result()
+        with threadpool_limits(1, user_api="blas"):
+            assert set(blas_thread_counts()) == {1}
 
 
 def test_nested_limits_restore_only_when_the_last_holder_leaves():
