@@ -184,12 +184,8 @@ def nnmat_after_gemm_factory(w: Workload, X: np.ndarray) -> Callable[[], object]
     """
     run = nnmat_factory(w, X)
     A = np.random.default_rng(SEED).random((256, 256))
-
-    def timed() -> object:
-        return run()
-
-    timed.before = lambda: A @ A  # type: ignore[attr-defined]
-    return timed
+    run.before = lambda: A @ A  # type: ignore[attr-defined]
+    return run
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

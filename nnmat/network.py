@@ -279,7 +279,7 @@ def _cost_and_grad_on_threads(
     bounds = [m * k // n_threads for k in range(n_threads + 1)]
     failed = threading.Event()  # set by the first failing part: the others stop early
 
-    def part(k: int, slot: int) -> tuple[float, NDArray | None]:
+    def run_part(k: int, slot: int) -> tuple[float, NDArray | None]:
         acts = problem.buffers(dtype, slot, chunk)
         total = np.zeros(layout.size, dtype=dtype) if with_grad else None
         # One chunk writes straight into the total; more add up through a scratch vector.
@@ -301,20 +301,20 @@ def _cost_and_grad_on_threads(
         return J, total
 
     if n_threads == 1:
-        parts = [part(0, 0)]
+        parts = [run_part(0, 0)]
     else:
         # numpy 1.x keeps errstate per thread: hand the caller's to the helpers.
         err, errcall = np.geterr(), np.geterrcall()
 
         def helper(k: int) -> tuple[float, NDArray | None]:
             with np.errstate(call=errcall, **err):
-                return part(k, k)
+                return run_part(k, k)
 
         futures = [_pool().submit(helper, k) for k in range(1, n_threads)]
         try:
-            parts = [part(0, 0)]
+            parts = [run_part(0, 0)]
             for k, future in enumerate(futures, start=1):
-                parts.append(part(k, 0) if future.cancel() else future.result())
+                parts.append(run_part(k, 0) if future.cancel() else future.result())
         except BaseException:
             # No helper may outlive the call: they use this problem's buffers and the
             # BLAS limit.  Running ones stop after their current chunk; queued ones
@@ -325,9 +325,9 @@ def _cost_and_grad_on_threads(
     J = sum(part[0] for part in parts) / m
     if not with_grad:
         return J + _regularize(p, None, layout, lambda_, m), None
-    grad = parts[0][1].astype(np.float64)  # a new vector: the buffers stay private
-    for part_ in parts[1:]:
-        grad += part_[1]
+    grad = parts[0][1].astype(np.float64, copy=False)  # each part's total is a new vector
+    for part in parts[1:]:
+        grad += part[1]
     J += _regularize(p, grad, layout, lambda_, m)
     return J, grad
 
